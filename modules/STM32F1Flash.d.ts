@@ -1,0 +1,96 @@
+// Types for require("STM32F1Flash"). Built from src/ by `npm run build` - do not edit.
+declare module "STM32F1Flash" {
+  /** One region of the memory map: [addr, addr + length) in bytes. `allow` names the option that unlocks it for
+   * erase/write (no `allow`: free for use). */
+  interface Region {
+      name: string;
+      addr: number;
+      length: number;
+      allow?: string;
+  }
+  /** Per-call options: each `allow*` flag lets erase/write touch that region. */
+  interface Options {
+      allowBootloader?: boolean;
+      allowFirmware?: boolean;
+      allowSavedCode?: boolean;
+      allowUndocumented?: boolean;
+  }
+
+  /** A range of flash in bytes, as the built-in Flash module returns it. */
+  interface Area {
+      addr: number;
+      length: number;
+  }
+  /** Chip facts: `addr`/`length` documented main flash (bytes), `pageSize` (bytes, the erase unit), `pages`,
+   * `devId` (DBGMCU_IDCODE.DEV_ID, 0 if unreadable), `bank2` (XL bank 2 start or 0), `writeAlign` 2 (bytes: one
+   * half-word), `eraseValue` 0xFF. */
+  interface Info {
+      addr: number;
+      length: number;
+      pageSize: number;
+      pages: number;
+      devId: number;
+      bank2: number;
+      writeAlign: number;
+      eraseValue: number;
+  }
+  /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
+   * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
+   * and lock by themselves.
+   * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
+  function unlock(): void;
+  /** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
+   * open. Waits for SR.BSY to clear first. */
+  function lock(): void;
+  /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
+   * Built-in Flash API shape: returns undefined.
+   * @param addr absolute byte address, e.g. 0x0802F000
+   * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
+   * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a page not blank after.
+   * Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec. 2.3.4, sec. 5.1); 1 KB or 2 KB pages
+   * (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+  function erasePage(addr: number, opts?: Options): void;
+  /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
+  function erase(addr: number, opts?: Options): boolean;
+  /** Write the bytes of `data` (String, Array of bytes, ArrayBuffer, typed array or DataView) at byte address
+   * `addr`, then read them back (built-in Flash form). Targets must read 0xFFFF (or already hold the value).
+   * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
+  function write(data: string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
+  /** Write the 32-bit `word` at 4-aligned `addr` as two half-words, low half first, and read it back (seed form).
+   * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
+  function write(addr: number, word: number, opts?: Options): void;
+  /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
+   * @throws Error on a bad argument or a range outside flash. */
+  function read(length: number, addr: number): Uint8Array;
+  /** Read the unsigned 32-bit word at 4-aligned `addr` (seed form). @throws Error on a bad address or outside flash. */
+  function read(addr: number): number;
+  /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
+   * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
+  function isPageSafe(addr: number): boolean;
+  /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
+   * undocumented region of the Original counts only with opts.allowUndocumented or setup(). @throws Error on a
+   * non-integer address. */
+  function getPage(addr: number, opts?: Options): Area | undefined;
+  /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
+   * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
+   * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
+  function getFree(opts?: Options): Area[];
+  /** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",
+   * "saved code" or "undocumented"; `allow` is the option erase/write need there. */
+  function getMemoryMap(): Region[];
+  /** Chip geometry read from F_SIZE (0x1FFFF7E0) and DBGMCU_IDCODE (0xE0042000): see Info. */
+  function getInfo(): Info;
+  /** Module settings; returns them. `waitEachHalfWord`: poll SR.BSY after every half-word store (for APM32/GD32/CKS32
+   * clones that drop a write issued while BSY; slower). `allowUndocumented`: use 0x08040000-0x0805FFFF on the
+   * Original in every call. */
+  function setup(o: {
+      waitEachHalfWord?: boolean;
+      allowUndocumented?: boolean;
+  }): {
+      waitEachHalfWord: boolean;
+      allowUndocumented: boolean;
+  };
+
+  export { erase, erasePage, getFree, getInfo, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
+  export type { Area, Info, Options, Region };
+}
