@@ -1,0 +1,152 @@
+/**
+ * createBoard(options): a virtual Espruino board = STM32F1 chip model (chip.js) + Espruino runtime
+ * (espruino.js) + firmware layout (layout.js). API: docs/ARCHITECTURE.md "The virtual board API".
+ */
+import { Chip, FLASH_START, U_ID } from "./chip.js";
+import { Clock } from "./clock.js";
+import { createCounters, resetCounters } from "./counters.js";
+import { EspruinoRuntime } from "./espruino.js";
+import { computeLayout, prefillFlash } from "./layout.js";
+import { builtinFlashModule } from "./builtin-flash.js";
+
+/** Per-model firmware facts (espruino-platform.md §1, §2). Values marked "approx." are plausible, not measured. */
+export const FIRMWARE = {
+  original: {
+    env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "ESPRUINOBOARD", RAM: 49152, FLASH: 262144, SPIFLASH: 0,
+      STORAGE: 20480, CONSOLE: "USB", MODULES: "Flash,Storage,heatshrink,net,dgram,http,NetworkJS,Wiznet,CC3000", EXPTR: 536871016 },
+    total: 2756, blocksize: 16, baseUsage: 120, stackEndAddress: 0x2000b1d8, stackFree: 3800,   // usage/stack approx.
+    features: { crc32: true, nativeCall: true, flashModule: true },
+  },
+  medium: {
+    env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "HYSTM32_28", RAM: 20480, FLASH: 131072, SPIFLASH: 0,
+      STORAGE: 16384, CONSOLE: "USART1", MODULES: "", EXPTR: 536871016 },
+    total: 1000, blocksize: 12, baseUsage: 100, stackEndAddress: 0x20004530, stackFree: 2400,   // approx.
+    features: { crc32: false, nativeCall: false, flashModule: false },   // SAVE_ON_FLASH build
+  },
+  xl: {
+    // fictional board: Espruino has no STM32F103xG board file
+    env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "STM32F1_XL", RAM: 98304, FLASH: 1048576, SPIFLASH: 0,
+      STORAGE: 65536, CONSOLE: "USART1", MODULES: "Flash,Storage", EXPTR: 536871016 },
+    total: 5000, blocksize: 16, baseUsage: 120, stackEndAddress: 0x20015000, stackFree: 8000,
+    features: { crc32: true, nativeCall: true, flashModule: true },
+  },
+};
+
+/**
+ * @typedef {object} BoardOptions
+ * @property {"original"|"medium"|"xl"} [model="original"]
+ * @property {boolean} [clone=false]       drop half-word writes issued while BSY (APM32/GD32, §5.2)
+ * @property {"min"|"typ"|"max"|object} [timing="typ"]  tPROG 40/52.5/70 µs, tERASE 20/20/40 ms
+ * @property {number} [callCostUs=40]      µs of interpreter time charged per native call
+ * @property {number} [wrpr=0xFFFFFFFF]    FLASH_WRPR (bit 0 = protected, §7.1)
+ * @property {boolean} [hiddenFlash=true]  original: 0x08040000-0x0805FFFF exists
+ * @property {boolean} [strictKeys=false]  keys while unlocked -> bus fault + locked until reset
+ * @property {boolean} [errata=true]       BSY reads 0 right after STRT (§5.3)
+ * @property {number} [etext]             _etext (absolute or alias), default per model
+ * @property {number} [dataImageSize]     bytes of .data image after _etext (0x200)
+ * @property {number} [codeStart]         flash_code_start (absolute)
+ * @property {number} [codeContentSize]   bytes of saved code at codeStart (0x100)
+ * @property {boolean} [blank=false]       leave all flash erased (no firmware pre-fill)
+ * @property {function(string):void} [output] same as setOutput
+ */
+
+/**
+ * Create a virtual Espruino board.
+ * @param {BoardOptions} [options]
+ */
+export function createBoard(options = {}) {
+  return new Board(options);
+}
+
+export class Board {
+  /** @param {BoardOptions} options */
+  constructor(options = {}) {
+    const model = options.model ?? "original";
+    const fw = FIRMWARE[model];
+    if (!fw) throw new TypeError(`createBoard: unknown model "${model}" (use "original", "medium" or "xl")`);
+    this.options = options;
+    this.model = model;
+    this.clock = new Clock();
+    this.counters = createCounters(this.clock);
+    this.chip = new Chip({ ...options, model, clock: this.clock, counters: this.counters });
+    this.layout = computeLayout(model, options);
+    if (!options.blank) prefillFlash(this.chip.flash, this.layout);
+    this.output = [];
+    this.outFn = options.output ?? null;
+    this.lineBuf = "";
+    const uid = [];
+    for (let i = 0; i < 12; i++) uid.push(this.chip.info[U_ID - this.chip.preset.infoStart + i]);
+    const hexw = (o) => uid.slice(o, o + 4).map((b) => b.toString(16).padStart(2, "0")).join("");
+    const env = { ...fw.env, SERIAL: `${hexw(0)}-${hexw(4)}-${hexw(8)}` };
+    const layout = this.layout;
+    this.runtime = new EspruinoRuntime({
+      chip: this.chip,
+      counters: this.counters,
+      callCostUs: options.callCostUs ?? 40,
+      env,
+      features: fw.features,
+      memory: (moduleChars, gc) => {
+        const usage = fw.baseUsage + Math.ceil(moduleChars / (fw.blocksize - 4));
+        const m = { free: fw.total - usage, usage, total: fw.total, history: 0 };
+        if (gc) { m.gc = 0; m.gctime = 0.5; }
+        Object.assign(m, {
+          blocksize: fw.blocksize, stackEndAddress: fw.stackEndAddress, stackFree: fw.stackFree,
+          flash_start: FLASH_START, flash_binary_end: layout.flashBinaryEnd, flash_code_start: layout.codeStart,
+          flash_length: layout.flashLength,
+        });
+        return m;
+      },
+      builtinModules: fw.features.flashModule ? { Flash: (rt) => builtinFlashModule(rt, this) } : {},
+      unmodelledModules: fw.env.MODULES.split(",").filter((m) => m && m !== "Flash"),
+      output: (text) => this.emit(text),
+      onReboot: () => this.reset(),
+    });
+  }
+
+  /** the node:vm context holding the Espruino globals (a new one after reset()) */
+  get context() { return this.runtime.context; }
+
+  /**
+   * Run Espruino code in the board. @param {string} code @param {string} [name]
+   * @returns {any} the completion value (throws what the code throws)
+   */
+  eval(code, name) { return this.runtime.run(code, name); }
+
+  /** = Modules.addCached(name, src); src is a String or a Function (its text), runs immediately. */
+  addModule(name, src) { this.runtime.addCached(name, src); }
+
+  /** = require(name) inside the board. */
+  require(name) { return this.runtime.require(name); }
+
+  /** print/console.log target: fn(text) gets each line incl. "\n". Pass null to restore board.output. */
+  setOutput(fn) { this.outFn = fn; }
+
+  emit(text) {
+    if (this.outFn) { this.outFn(text); return; }
+    this.output.push(text.replace(/\n$/, ""));
+  }
+
+  /** @returns {Uint8Array} copy of all main flash (incl. hidden region) */
+  flash() { return this.chip.snapshotFlash(); }
+
+  /** Zero all counters (in place) and restart simulatedUs. */
+  resetCounters() { resetCounters(this.counters, this.clock); }
+
+  /**
+   * Hardware reset (NVIC_SystemReset / E.reboot()): FPEC registers to reset values, key lock-up cleared,
+   * option bytes reloaded, SRAM cleared, new interpreter context (modules, timers gone). Flash and counters kept.
+   */
+  reset() {
+    this.chip.reset();
+    this.runtime.createContext();
+  }
+
+  /** Run all pending setTimeout/setInterval callbacks now, in due order. @returns {number} callbacks run */
+  flushTimers() { return this.runtime.timers.flush(); }
+
+  /** Complete running FPEC operations by advancing virtual time (harness helper, no stall counted). */
+  drain() { this.chip.drain(); }
+
+  /** Clear all timers. */
+  dispose() { this.runtime.dispose(); }
+}
