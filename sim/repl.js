@@ -8,9 +8,12 @@
 //   - a line executes when its brackets balance (strings, comments, regexes and template literals skipped)
 //   - Ctrl-C clears the input line; backspace/DEL deletes; CR, LF or CR LF end a line
 //   - `=result` printed like Espruino (`=undefined`, numbers, quoted strings, objects JSON-ish)
-//   - `Uncaught Error: ...` for exceptions; `reset()` (RAM cleared, flash kept) prints the banner; `echo(0|1)`
-// The board is anything with eval(code) and reset(); setOutput(fn) is used when present. Timers run on the
-// board's own (host) timers: their output arrives between feeds, and the prompt is given back after it.
+//   - `Uncaught Error: ...` for exceptions; `echo(0|1)`
+//   - the logo after `reset()`: the board itself clears RAM (a new interpreter context, modules and timers gone)
+//     and keeps flash; the REPL notices the new context and prints the logo, as Espruino does
+// The board is anything with eval(code) and a `context` that reset() replaces (sim/board.js); setOutput(fn) is
+// used when present. Timers run on the board's own (host) timers: their output arrives between feeds, and the
+// prompt is given back after it.
 
 const DLE = 0x10, ESC = 0x1b, CTRL_C = 0x03, BS = 0x08, DEL = 0x7f, CR = 0x0d, LF = 0x0a, TAB = 0x09;
 
@@ -172,8 +175,8 @@ export function errorText(e) {
 export class REPL {
   /**
    * @param {object} options
-   * @param {{eval: function(string, string=): *, reset: function(): void, setOutput?: function(function(string): void): void,
-   *   context?: object}} options.board  the virtual board (sim/board.js) or a stand-in
+   * @param {{eval: function(string, string=): *, context: object, setOutput?: function(function(string): void): void}}
+   *   options.board  the virtual board (sim/board.js) or a stand-in
    * @param {function(string): void} options.write  receives console output (a "binary" string: one char per byte)
    * @param {string} [options.version]  firmware version shown in the reset() banner (default: process.env.VERSION)
    * @param {boolean} [options.banner]  print the banner now, as a board does at power-on (default false)
@@ -191,22 +194,31 @@ export class REPL {
     this.hadCR = false;        // ignore the LF of a CR LF pair
     this.lineHint = undefined; // last `ESC [ n d` line number
     this.executed = 0;         // number of lines executed (for tests and diagnostics)
-    this.pendingReset = false; // reset() called: done after the current line, as JSIS_TODO_RESET
     this.busy = false;         // inside feed(): output is followed by idle() anyway
     this.idleQueued = false;   // an idle() is scheduled after output from a timer
     this.attach();
     if (banner) this.printBanner();
   }
 
-  /** Route the board's print()/console.log output to this console and install reset()/echo(). */
+  /** Route the board's print()/console.log output to this console and install echo(). */
   attach() {
     if (typeof this.board.setOutput === "function") this.board.setOutput((text) => this.print(text));
     const ctx = this.board.context;
-    if (ctx) {
+    this.ctx = ctx;
+    if (ctx && typeof ctx.echo !== "function") {
       const repl = this;
-      ctx.reset = function reset() { repl.pendingReset = true; };
       ctx.echo = function echo(on) { repl.echo = !!on; };
     }
+  }
+
+  /**
+   * After a command or timer: if the board's interpreter context was replaced (reset(), E.reboot()), print the
+   * logo as Espruino does once a reset completes, and hook the new context up again.
+   */
+  checkReset() {
+    if (this.board.context === this.ctx) return;
+    this.attach();
+    this.printBanner();
   }
 
   /** Whether typed characters are shown: jsiEcho(). */
@@ -260,9 +272,9 @@ export class REPL {
     this.idle();
   }
 
-  /** One idle-loop pass (jsiIdle): a pending reset(), then give the prompt back. */
+  /** One idle-loop pass (jsiIdle): a reset done by a timer, then give the prompt back. */
   idle() {
-    if (this.pendingReset) this.doReset();
+    this.checkReset();
     this.returnInputLine();
   }
 
@@ -352,18 +364,7 @@ export class REPL {
       this.print(`Uncaught ${errorText(e)}`);
     }
     if (!failed && showResult) this.print("=" + formatValue(value));
-    if (this.pendingReset) this.doReset();
-  }
-
-  /**
-   * reset(): hardware-like reset of the board (RAM cleared, flash kept), then the logo, as Espruino does after
-   * `reset()` completes.
-   */
-  doReset() {
-    this.pendingReset = false;
-    this.board.reset();
-    this.attach(); // the board's context is new: re-route output and re-install reset()/echo()
-    this.printBanner();
+    this.checkReset();
   }
 
   /** Print Espruino's logo and version line. */
