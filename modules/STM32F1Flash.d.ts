@@ -61,7 +61,7 @@ declare module "STM32F1Flash" {
   function write(addr: number, word: number, opts?: Options): void;
   /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
    * @throws Error on a bad argument or a range outside flash. */
-  function read(length: number, addr: number): Uint8Array;
+  function read(length: number, addr: number, opts?: Options): Uint8Array;
   /** Read the unsigned 32-bit word at 4-aligned `addr` (seed form). @throws Error on a bad address or outside flash. */
   function read(addr: number): number;
   /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.

@@ -294,7 +294,6 @@ function erase(addr, opts) {
 /** Write bytes (built-in Flash form) */
 function writeData(data, addr, opts) {
     var op = "write", u8, i, r;
-    int(op, addr, "addr");
     if (typeof data == "string")
         u8 = E.toUint8Array(data);
     else if (Array.isArray(data)) {
@@ -310,7 +309,7 @@ function writeData(data, addr, opts) {
     }
     else
         throw new Error(op + ": data must be String, Array, ArrayBuffer or typed array");
-    var n = u8.length, s = addr & -2, len = ((addr + n + 1) & -2) - s, img = u8, k;
+    var n = u8.length, s = int(op, addr, "addr") & -2, len = ((addr + n + 1) & -2) - s, img = u8, k;
     if (!n)
         throw err(op, addr, "no data");
     guard(op, addr, n, opts, true);
@@ -393,12 +392,12 @@ function write(a, b, opts) {
         writeData(a, b, opts);
 }
 /** Read flash. Two forms, told apart by the argument count:
- *  - read(length, addr) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
+ *  - read(length, addr[, opts]) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
  *  - read(addr) (seed form): the unsigned 32-bit word at 4-aligned `addr`.
  * @throws Error on a bad argument or a range outside flash (the undocumented 0x08040000-0x0805FFFF of the Original
  *   needs setup({allowUndocumented: true})). */
-function read(a, b) {
-    if (b === undefined) {
+function read(a, b, opts) {
+    if (arguments.length < 2) {
         if (int("read", a, "addr") & 3)
             throw err("read", a, "not 4-aligned");
         guard("read", a, 4);
@@ -406,7 +405,7 @@ function read(a, b) {
     }
     if (!int("read", a, "length"))
         throw new Error("read: bad length 0");
-    guard("read", int("read", b, "addr"), a);
+    guard("read", int("read", b, "addr"), a, opts);
     return a == 1 ? new Uint8Array([peek8(b)]) : peek8(b, a);
 }
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.

@@ -84,7 +84,6 @@ export function erase(addr: number, opts?: Options): boolean {
 /** Write bytes (built-in Flash form) */
 function writeData(data: any, addr: number, opts?: Options): void {
   var op = "write", u8: Uint8Array, i: number, r: number[];
-  int(op, addr, "addr");
   if (typeof data == "string") u8 = E.toUint8Array(data);
   else if (Array.isArray(data)) {
     for (i = 0; i < data.length; i++) {
@@ -95,7 +94,7 @@ function writeData(data: any, addr: number, opts?: Options): void {
   } else if (data && typeof data.byteLength == "number") {
     u8 = data.buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
   } else throw new Error(op + ": data must be String, Array, ArrayBuffer or typed array");
-  var n = u8.length, s = addr & ~1, len = ((addr + n + 1) & ~1) - s, img = u8, k: number;
+  var n = u8.length, s = int(op, addr, "addr") & ~1, len = ((addr + n + 1) & ~1) - s, img = u8, k: number;
   if (!n) throw err(op, addr, "no data");
   guard(op, addr, n, opts, true);
   // the half-word image: the data, padded with 0xFF at odd edges
@@ -176,22 +175,22 @@ export function write(a: any, b: any, opts?: Options): void {
 
 /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
  * @throws Error on a bad argument or a range outside flash. */
-export function read(length: number, addr: number): Uint8Array;
+export function read(length: number, addr: number, opts?: Options): Uint8Array;
 /** Read the unsigned 32-bit word at 4-aligned `addr` (seed form). @throws Error on a bad address or outside flash. */
 export function read(addr: number): number;
 /** Read flash. Two forms, told apart by the argument count:
- *  - read(length, addr) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
+ *  - read(length, addr[, opts]) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
  *  - read(addr) (seed form): the unsigned 32-bit word at 4-aligned `addr`.
  * @throws Error on a bad argument or a range outside flash (the undocumented 0x08040000-0x0805FFFF of the Original
  *   needs setup({allowUndocumented: true})). */
-export function read(a: any, b?: any): any {
-  if (b === undefined) {
+export function read(a: any, b?: any, opts?: Options): any {
+  if (arguments.length < 2) {
     if (int("read", a, "addr") & 3) throw err("read", a, "not 4-aligned");
     guard("read", a, 4);
     return peek32(a);
   }
   if (!int("read", a, "length")) throw new Error("read: bad length 0");
-  guard("read", int("read", b, "addr"), a);
+  guard("read", int("read", b, "addr"), a, opts);
   return a == 1 ? new Uint8Array([peek8(b)]) : (peek8 as any)(b, a);
 }
 

@@ -1,0 +1,43 @@
+// STM32F1Flash demo: runs unchanged on an Espruino Original (upload with `npm run upload -- --port /dev/ttyACM0
+// examples/demo.js`) and on the virtual board (`npm start`). Plain ES5: Espruino does not hoist functions.
+var f = require("STM32F1Flash");
+
+function hex(n) {
+  var s = (n >>> 0).toString(16).toUpperCase();
+  while (s.length < 8) s = "0" + s;
+  return "0x" + s;
+}
+
+var info = f.getInfo();
+console.log("Chip: " + info.length / 1024 + " KB flash, " + info.pageSize + " byte pages, DEV_ID 0x" +
+  info.devId.toString(16));
+console.log("Memory map:");
+f.getMemoryMap().forEach(function (r) {
+  console.log("  " + hex(r.addr) + "-" + hex(r.addr + r.length - 1) + "  " + r.name +
+    (r.allow ? "  (protected: needs " + r.allow + ")" : "  (free)"));
+});
+var free = f.getFree();
+console.log("Free: " + JSON.stringify(free.map(function (a) { return { addr: hex(a.addr), length: a.length }; })));
+if (!free.length) throw new Error("no free flash on this board");
+
+var page = free[0].addr;
+console.log("Erasing page " + hex(page) + " (was " + (f.isPageSafe(page) ? "blank" : "in use") + ")");
+f.erasePage(page);
+console.log("isPageSafe: " + f.isPageSafe(page));
+
+var words = [0xCAFEBABE, 0x12345678, 0xDEADBEEF];
+words.forEach(function (w, i) { f.write(page + 4 * i, w); });
+var text = "Hello from STM32F1Flash";
+f.write(text, page + 16);
+
+var ok = true;
+words.forEach(function (w, i) {
+  var got = f.read(page + 4 * i);
+  console.log("  word " + hex(page + 4 * i) + " = " + hex(got));
+  if (got !== w) ok = false;
+});
+var back = E.toString(f.read(text.length, page + 16));
+console.log("  text " + hex(page + 16) + " = " + JSON.stringify(back));
+if (back !== text) ok = false;
+console.log("Verify: " + (ok ? "OK" : "FAILED"));
+if (!ok) throw new Error("verify failed");
