@@ -3,19 +3,22 @@
 //   node sim/serve.js [--port N] [--model original|medium|xl] [--lifetime s] [--idle s]
 // prints "listening tcp://127.0.0.1:PORT" once ready, serves one client at a time on 127.0.0.1, and stops after
 // --lifetime seconds (default 600) or --idle seconds without a client or input (default 120), or on SIGINT/SIGTERM.
+// --report-flash: on stop, print "flash unchanged" or "flash changed at 0x........-0x........, ..." (compared with
+// the flash at start), so that a runner can check that uploaded code left flash as it found it.
 import { fileURLToPath } from "node:url";
 import { createBoard } from "./board.js";
 import { serveREPL } from "./tcp.js";
 
-const USAGE = "usage: node sim/serve.js [--port N] [--model original|medium|xl] [--lifetime s] [--idle s] [--quiet]";
+const USAGE = "usage: node sim/serve.js [--port N] [--model original|medium|xl] [--lifetime s] [--idle s] [--quiet] " +
+  "[--report-flash]";
 
 /**
  * Parse command-line arguments.
  * @param {string[]} argv  arguments after the script name
- * @returns {{port: number, model: string, lifetimeMs: number, idleTimeoutMs: number, quiet: boolean}}
+ * @returns {{port: number, model: string, lifetimeMs: number, idleTimeoutMs: number, quiet: boolean, reportFlash: boolean}}
  */
 export function parseArgs(argv) {
-  const o = { port: 0, model: "original", lifetimeMs: 600_000, idleTimeoutMs: 120_000, quiet: false };
+  const o = { port: 0, model: "original", lifetimeMs: 600_000, idleTimeoutMs: 120_000, quiet: false, reportFlash: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
     const num = () => {
@@ -29,6 +32,7 @@ export function parseArgs(argv) {
     else if (a === "--lifetime") o.lifetimeMs = num() * 1000;
     else if (a === "--idle") o.idleTimeoutMs = num() * 1000;
     else if (a === "--quiet" || a === "-q") o.quiet = true;
+    else if (a === "--report-flash") o.reportFlash = true;
     else if (a === "--help" || a === "-h") { console.log(USAGE); process.exit(0); }
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
@@ -48,13 +52,37 @@ export async function serve(o) {
   return { board, server };
 }
 
+/**
+ * Byte ranges that differ between two flash snapshots (index 0 = 0x08000000), as "0x0803A800-0x0803A807"
+ * (inclusive), at most 8.
+ * @param {Uint8Array} a @param {Uint8Array} b
+ * @returns {string[]}
+ */
+export function changedRanges(a, b) {
+  const hex = (i) => "0x" + (0x08000000 + i).toString(16).toUpperCase().padStart(8, "0");
+  const out = [];
+  for (let i = 0; i < a.length && out.length < 8; i++) {
+    if (a[i] === b[i]) continue;
+    let j = i;
+    while (j + 1 < a.length && a[j + 1] !== b[j + 1]) j++;
+    out.push(`${hex(i)}-${hex(j)}`);
+    i = j;
+  }
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   let options;
   try { options = parseArgs(process.argv.slice(2)); } catch (e) { console.error(e.message); process.exit(2); }
-  const { server } = await serve(options);
+  const { board, server } = await serve(options);
+  const before = options.reportFlash ? board.flash() : null;
   console.log(`listening ${server.url}`);
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => server.close(sig));
   const reason = await server.closed;
+  if (before) {
+    const changed = changedRanges(before, board.flash());
+    console.log(changed.length ? `flash changed at ${changed.join(", ")}` : "flash unchanged");
+  }
   console.log(`virtual board stopped (${reason})`);
   process.exit(0);
 }

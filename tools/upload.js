@@ -158,7 +158,7 @@ export function judge(run) {
   }
   const sent = sentCode(run.stdout);
   if (connected && !sent) reasons.push("no upload observed: the CLI sent no code");
-  if (connected && sent && !run.stoppedEarly && !/^Upload Complete$/m.test(log)) reasons.push("the upload did not complete");
+  if (connected && sent && !/^Upload Complete$/m.test(log)) reasons.push("the upload did not complete");
   if (/Prompt not detected/.test(err + log)) reasons.push("the board did not return a prompt after the upload");
   for (const l of err.split("\n")) {
     const m = /Module (\S+) not found/.exec(l);
@@ -176,22 +176,55 @@ export function judge(run) {
 }
 
 /**
- * Start the virtual board (sim/) on a free 127.0.0.1 port.
+ * Start the virtual board (node sim/serve.js, a child process, so that code stuck in a loop on the board cannot
+ * stop this process's timeouts) on a free 127.0.0.1 port.
  * @param {object} [o]
  * @param {string} [o.model]  "original" (default), "medium" or "xl"
- * @param {number} [o.lifetimeMs]  hard stop, default 300 000 ms
- * @returns {Promise<{board: object, server: import("../sim/tcp.js").REPLServer, stop: function(): Promise<void>}>}
+ * @param {number} [o.lifetimeS]  hard stop of the server, default 300 s
+ * @param {boolean} [o.reportFlash]  have stop() report whether flash changed since the start
+ * @returns {Promise<{url: string, stop: function(): Promise<{flash: string|null, stuck: boolean}>}>} stop() ends the
+ *   server (SIGTERM, then SIGKILL after 2 s: `stuck`) and returns its flash report line ("flash unchanged" or
+ *   "flash changed at ...") when asked for
  */
-export async function startVirtualBoard({ model = "original", lifetimeMs = 300_000 } = {}) {
-  const { createBoard } = await import("../sim/board.js");
-  const { serveREPL } = await import("../sim/tcp.js");
-  const board = createBoard({ model });
-  const server = await serveREPL({ board, port: 0, lifetimeMs, idleTimeoutMs: lifetimeMs });
-  const stop = async () => {
-    await server.close("upload finished");
-    if (typeof board.dispose === "function") board.dispose();
-  };
-  return { board, server, stop };
+export function startVirtualBoard({ model = "original", lifetimeS = 300, reportFlash = false } = {}) {
+  const args = ["sim/serve.js", "--port", "0", "--model", model, "--lifetime", String(lifetimeS),
+    "--idle", String(lifetimeS), "--quiet"];
+  if (reportFlash) args.push("--report-flash");
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "", err = "";
+  const exited = new Promise((r) => child.on("close", r));
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (d) => { err += d; });
+  return new Promise((resolvePromise, reject) => {
+    let started = false;
+    const fail = (why) => {
+      if (started) return;
+      started = true;
+      child.kill("SIGKILL");
+      reject(new Error(`virtual board did not start: ${why}\n${err}`));
+    };
+    const timer = setTimeout(() => fail("no 'listening' line within 10 s"), 10_000);
+    exited.then((code) => { clearTimeout(timer); fail(`exited with ${code}`); });
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^listening (tcp:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (!m || started) return;
+      started = true;
+      clearTimeout(timer);
+      resolvePromise({
+        url: m[1],
+        stop: async () => {
+          child.kill("SIGTERM");
+          const kill = setTimeout(() => child.kill("SIGKILL"), 2000);
+          const code = await exited;
+          clearTimeout(kill);
+          const flash = (/^flash (unchanged|changed at .*)$/m.exec(out) || [null])[0];
+          return { flash, stuck: code !== 0 };
+        },
+      });
+    });
+  });
 }
 
 /**
@@ -205,7 +238,8 @@ export async function startVirtualBoard({ model = "original", lifetimeMs = 300_0
  * @param {number} [o.timeoutMs]  kill the CLI after this long (default 60 000 ms + sleep)
  * @param {function(string): void} [o.onBoardLine]  each board output line, as a terminal shows it
  * @param {function(string): void} [o.onLog]  diagnostics: the command line, the verdict, CLI errors
- * @param {function(string, string[]): boolean} [o.until]  stop the CLI early once this returns true for a board line
+ * @param {function(string, string[]): boolean} [o.until]  stop the CLI early (instead of waiting out --sleep) once this
+ *   returned true for a board line and the CLI has sent everything ("Upload Complete")
  * @returns {Promise<ReturnType<typeof judge> & {command: string, stdout: string, stderr: string}>}
  */
 export async function upload(o) {
@@ -217,7 +251,7 @@ export async function upload(o) {
   let virtual = null, port = o.port;
   if (!port) {
     virtual = await startVirtualBoard({ model: o.model });
-    port = virtual.server.url;
+    port = virtual.url;
     onLog(`virtual board (${o.model || "original"}) listening on ${port}`);
   }
   const rel = relative(ROOT, fileAbs);
@@ -225,13 +259,17 @@ export async function upload(o) {
   const command = commandLine(args);
   onLog(`running: ${command}`);
   const timeoutMs = (o.timeoutMs || 60_000) + (o.sleep || 0) * 1000;
-  let run;
+  let run, stopped = null;
   try {
     run = await runCli(args, { timeoutMs, onBoardLine: o.onBoardLine, until: o.until });
   } finally {
-    if (virtual) await virtual.stop();
+    if (virtual) stopped = await virtual.stop();
   }
   const verdict = judge({ ...run, port, modulesDir: join(ROOT, "modules") });
+  if (stopped && stopped.stuck) {
+    verdict.ok = false;
+    verdict.reasons.push("the virtual board did not stop when asked (code stuck in a loop?): killed");
+  }
   return { ...verdict, command, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -241,10 +279,10 @@ export async function upload(o) {
  * @param {{timeoutMs: number, onBoardLine?: function(string): void, until?: function(string, string[]): boolean}} o
  * @returns {Promise<{stdout: string, stderr: string, exitCode: number|null, signal: string|null, timedOut: boolean, stoppedEarly: boolean}>}
  */
-function runCli(args, { timeoutMs, onBoardLine, until }) {
+export function runCli(args, { timeoutMs, onBoardLine, until }) {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "", partial = "", timedOut = false, stoppedEarly = false;
+    let stdout = "", stderr = "", partial = "", timedOut = false, stoppedEarly = false, satisfied = false, uploaded = false;
     const seen = [];
     const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
     child.stdout.setEncoding("latin1");
@@ -256,11 +294,14 @@ function runCli(args, { timeoutMs, onBoardLine, until }) {
       while ((i = partial.indexOf("\n")) >= 0) {
         const line = partial.slice(0, i);
         partial = partial.slice(i + 1);
-        if (!line.startsWith("--] ")) continue;
-        const shown = renderLine(line.slice(4));
-        seen.push(shown);
-        if (onBoardLine) onBoardLine(shown);
-        if (until && !stoppedEarly && until(shown, seen)) {
+        if (line === "Upload Complete") uploaded = true;
+        if (line.startsWith("--] ")) {
+          const shown = renderLine(line.slice(4));
+          seen.push(shown);
+          if (onBoardLine) onBoardLine(shown);
+          if (until && !satisfied) satisfied = until(shown, seen);
+        }
+        if (satisfied && uploaded && !stoppedEarly) { // all code sent and the caller has what it needs
           stoppedEarly = true;
           setTimeout(() => child.kill("SIGTERM"), 300).unref(); // let trailing output arrive
         }
