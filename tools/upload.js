@@ -154,7 +154,9 @@ export function judge(run) {
   const connected = /^Connected$/m.test(log);
   if (!connected) {
     const why = err.split("\n").filter((l) => /Unable to connect|RECEIVE ERROR|not found|Error opening|ECONN|EACCES|ENOENT.*tty/i.test(l));
-    reasons.push(`no connection to ${run.port}${why.length ? ": " + why.join("; ") : ""}`);
+    reasons.push(`no connection to ${run.port}${why.length ? ": " + why.join("; ") : ""}` +
+      (/^tcp:/.test(run.port) ? "" : " (the CLI opens only serial ports the OS lists: check the device exists, " +
+        "that you may open it (e.g. the dialout group) and that udevadm is installed)"));
   }
   const sent = sentCode(run.stdout);
   if (connected && !sent) reasons.push("no upload observed: the CLI sent no code");
@@ -357,6 +359,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try { o = parseArgs(process.argv.slice(2)); } catch (e) { console.error(e.message); process.exit(2); }
   const r = await upload({
     ...o,
+    file: resolve(process.env.INIT_CWD || process.cwd(), o.file), // npm run: INIT_CWD is where the user typed it
     onBoardLine: (l) => console.log(l),
     onLog: (m) => console.log(`upload: ${m}`),
   });
