@@ -5,6 +5,7 @@
 // --lifetime seconds (default 600) or --idle seconds without a client or input (default 120), or on SIGINT/SIGTERM.
 // --report-flash: on stop, print "flash unchanged" or "flash changed at 0x........-0x........, ..." (compared with
 // the flash at start), so that a runner can check that uploaded code left flash as it found it.
+// On stop it prints "board counters: ..." (native calls, BSY polls, simulated time, bus faults).
 import { fileURLToPath } from "node:url";
 import { createBoard } from "./board.js";
 import { serveREPL } from "./tcp.js";
@@ -83,6 +84,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const changed = changedRanges(before, board.flash());
     console.log(changed.length ? `flash changed at ${changed.join(", ")}` : "flash unchanged");
   }
+  const c = board.counters;
+  console.log(`board counters: ${c.nativeCalls} native calls, ${c.bsyPolls} BSY polls, ` +
+    `${(c.simulatedUs / 1000).toFixed(2)} ms simulated, ${c.busFaults} bus faults`);
   console.log(`virtual board stopped (${reason})`);
   process.exit(0);
 }

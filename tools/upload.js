@@ -222,7 +222,8 @@ export function startVirtualBoard({ model = "original", lifetimeS = 300, reportF
           const code = await exited;
           clearTimeout(kill);
           const flash = (/^flash (unchanged|changed at .*)$/m.exec(out) || [null])[0];
-          return { flash, stuck: code !== 0 };
+          const counters = (/^board counters: .*$/m.exec(out) || [null])[0];
+          return { flash, counters, stuck: code !== 0 };
         },
       });
     });
@@ -272,7 +273,7 @@ export async function upload(o) {
     verdict.ok = false;
     verdict.reasons.push("the virtual board did not stop when asked (code stuck in a loop?): killed");
   }
-  return { ...verdict, command, stdout: run.stdout, stderr: run.stderr };
+  return { ...verdict, command, stdout: run.stdout, stderr: run.stderr, counters: stopped && stopped.counters };
 }
 
 /**
@@ -365,6 +366,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   });
   const transcript = saveTranscript("upload-transcript.log", r);
   if (o.verbose) console.error(r.stdout + r.stderr);
+  if (r.counters) console.log(`upload: virtual ${r.counters}`);
   if (r.ok) {
     console.log(`upload: OK (${r.modules.map((m) => `${m.name} from ${relative(ROOT, m.file)}`).join(", ") || "no modules"}; transcript ${transcript})`);
   } else {
