@@ -209,30 +209,14 @@ export function benchOriginal(o = {}) {
   const rd = ours("read(2048, addr)", { op: "read" }, () => board.eval(`F.read(2048, ${pageW})`));
   rd.row.ok = equalBytes(Uint8Array.from(rd.value), data);
 
-  // the seed algorithm, verbatim, in the same board (defined outside the measurement): the sim models the STM32F1
-  // STRT->BSY errata (controller spec §5.3, on by default), so its wait() right after STRT falls through mid-erase
-  board.eval(SEED_SOURCE, "seed");
-  const asIs = measure(board, { name: "seed erase + write of a 2 KB page, same board (errata model on)",
-    impl: "seed (2014)", op: "eraseWriteErrata", floorUs: fl.eraseWritePageUs },
-  () => board.eval(`SEED.writePage(${seedPage}, W)`));
-  asIs.row.ok = asIs.value === true && equalBytes(flashBytes(board, seedPage, PAGE), data);
-  asIs.row.locked = (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
-  asIs.row.note = "wait() after STRT reads BSY=0 (errata), CR &= ~PER is then ignored while BSY, PER stays set " +
-    "and every half-word store is refused (not programmed, no flags); the seed has no verify of its own";
-  asIs.row.diagnostics = board.counters.diagnostics.slice(0, 3);
-  rows.push(asIs.row);
-
   return { rows, freeStart: p0 };
 }
 
-/**
- * The seed algorithm as the working baseline: a fresh virtual Original that differs from the default only in
- * {errata: false} (BSY readable at once after STRT, as 40 µs between two native calls makes it on a real board).
- */
+/** The seed (2014) algorithm as the baseline, verbatim, on a fresh virtual Original. */
 export function benchSeed(o = {}) {
   const timing = o.timing || "typ";
   const fl = floors(timing);
-  const board = createBoard({ model: "original", callCostUs: o.callCostUs ?? 40, timing, errata: false });
+  const board = createBoard({ model: "original", callCostUs: o.callCostUs ?? 40, timing });
   board.addModule("STM32F1Flash", moduleSource(o.file)); // only to find the free region, not measured
   const p0 = JSON.parse(board.eval('JSON.stringify(require("STM32F1Flash").getFree())'))[0].addr;
   const [seedPage, seedWords, seedBlank] = [0, 1, 2].map((i) => p0 + i * PAGE);
@@ -240,7 +224,7 @@ export function benchSeed(o = {}) {
   board.eval(SEED_SOURCE, "seed");
   const rows = [];
   const seed = (name, extra, fn) => {
-    const m = measure(board, { name, impl: "seed (2014), errata off", ...extra }, fn);
+    const m = measure(board, { name, impl: "seed (2014)", ...extra }, fn);
     rows.push(m.row);
     return m;
   };
@@ -351,8 +335,7 @@ export function targetLines(results) {
 export function readmeSection(results) {
   const b = results.bytes, rows = results.rows;
   const get = (impl, op) => rows.find((r) => r.impl === impl && r.op === op && !r.perWord);
-  const ours = get("STM32F1Flash", "eraseWrite"), seed = get("seed (2014), errata off", "eraseWrite");
-  const asIs = get("seed (2014)", "eraseWriteErrata");
+  const ours = get("STM32F1Flash", "eraseWrite"), seed = get("seed (2014)", "eraseWrite");
   return `## Speed
 
 Measured by \`npm run bench\` on the virtual Espruino Original (\`sim/\`, default options: ${results.board.callCostUs} µs
@@ -384,11 +367,7 @@ half-word, slower but still with no per-word CR read-modify-write.
 
 Notes on the seed rows: the issue's "about 9 200 calls" matches unlock, erase and the 512 word writes
 (${seed.nativeCalls - 512} here); the bench adds a verify loop (512 \`peek32\`, the seed has none) to compare like
-with like, which gives the "about 9 700". The baseline runs on
-a board with \`{errata: false}\`: with the simulator's default model of the STM32F1 STRT→BSY errata (controller
-spec §5.3) the seed's \`wait()\` right after STRT reads BSY = 0, its "clear PER" is then ignored during the erase,
-and every later half-word store is refused, so the page is left blank with no error reported (last row:
-${asIs.ok ? "ok" : "wrong result"}, ${asIs.nativeCalls} calls). The seed never locks the FPEC again.
+with like, which gives the "about 9 700". The seed never locks the FPEC again.
 `;
 }
 

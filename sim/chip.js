@@ -262,7 +262,9 @@ export class Chip {
    */
   read(addr, width) {
     addr >>>= 0;
-    const errata = this.strtBank;
+    // §5.3 errata: BSY goes high one AHB cycle (1/72 µs) after the STRT write. Only an SR read at the same
+    // instant of virtual time sees BSY=0: Espruino code cannot, as each native call costs callCostUs.
+    const errata = this.clock.nowUs === this.strtAtUs ? this.strtBank : -1;
     this.strtBank = -1;
     const n = width >>> 3;
     const off = this.flashOffset(addr);
@@ -377,14 +379,14 @@ export class Chip {
       case FLASH_KEYR: this.fpec[0].writeKEYR(v, addr); return;
       case FLASH_OPTKEYR: this.fpec[0].writeOPTKEYR(v); return;
       case FLASH_SR: this.fpec[0].writeSR(v); return;
-      case FLASH_CR: if (this.fpec[0].writeCR(v) && this.errata) this.strtBank = 0; return;
+      case FLASH_CR: if (this.fpec[0].writeCR(v) && this.errata) { this.strtBank = 0; this.strtAtUs = this.clock.nowUs; } return;
       case FLASH_AR: this.fpec[0].writeAR(v); return;
     }
     if (b2) {
       switch (off) {
         case FLASH_KEYR2: b2.writeKEYR(v, addr); return;
         case FLASH_SR2: b2.writeSR(v); return;
-        case FLASH_CR2: if (b2.writeCR(v) && this.errata) this.strtBank = 1; return;
+        case FLASH_CR2: if (b2.writeCR(v) && this.errata) { this.strtBank = 1; this.strtAtUs = this.clock.nowUs; } return;
         case FLASH_AR2: b2.writeAR(v); return;
       }
     }

@@ -42,7 +42,7 @@ test("every row of our module and of the working seed baseline produced the righ
 });
 
 test("erase + write of 2 KB: ours uses at least 10x fewer native calls than the seed algorithm", () => {
-  const ours = row("STM32F1Flash", "eraseWrite"), seed = row("seed (2014), errata off", "eraseWrite");
+  const ours = row("STM32F1Flash", "eraseWrite"), seed = row("seed (2014)", "eraseWrite");
   assert.ok(ours.nativeCalls * 10 <= seed.nativeCalls, `${ours.nativeCalls} vs ${seed.nativeCalls}`);
   assert.equal(ours.programs, 1024);
   assert.equal(seed.programs, 1024);
@@ -58,10 +58,10 @@ test("simulated device time is never below the physical floor where one applies"
 });
 
 test("the seed rows count BSY polls; ours and the seed read the same 2 KB", () => {
-  const seed = row("seed (2014), errata off", "eraseWrite");
+  const seed = row("seed (2014)", "eraseWrite");
   assert.ok(seed.bsyPolls > 0 && seed.bsyPolls < seed.nativeCalls);
-  assert.equal(row("seed (2014), errata off", "read").nativeCalls, 512);
-  assert.equal(row("seed (2014), errata off", "isPageSafe").nativeCalls, 512);
+  assert.equal(row("seed (2014)", "read").nativeCalls, 512);
+  assert.equal(row("seed (2014)", "isPageSafe").nativeCalls, 512);
 });
 
 test("512 word writes: total and per-word rows agree; FPEC locked after ours", () => {
