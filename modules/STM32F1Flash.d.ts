@@ -1,5 +1,18 @@
 // Types for require("STM32F1Flash"). Built from src/ by `npm run build` - do not edit.
 declare module "STM32F1Flash" {
+  /** Chip facts: `addr`/`length` documented main flash (bytes), `pageSize` (bytes, the erase unit), `pages`,
+   * `devId` (DBGMCU_IDCODE.DEV_ID, 0 if unreadable), `bank2` (XL bank 2 start or 0), `writeAlign` 2 (bytes: one
+   * half-word), `eraseValue` 0xFF. */
+  interface Info {
+      addr: number;
+      length: number;
+      pageSize: number;
+      pages: number;
+      devId: number;
+      bank2: number;
+      writeAlign: number;
+      eraseValue: number;
+  }
   /** One region of the memory map: [addr, addr + length) in bytes. `allow` names the option that unlocks it for
    * erase/write (no `allow`: free for use). */
   interface Region {
@@ -21,19 +34,6 @@ declare module "STM32F1Flash" {
       addr: number;
       length: number;
   }
-  /** Chip facts: `addr`/`length` documented main flash (bytes), `pageSize` (bytes, the erase unit), `pages`,
-   * `devId` (DBGMCU_IDCODE.DEV_ID, 0 if unreadable), `bank2` (XL bank 2 start or 0), `writeAlign` 2 (bytes: one
-   * half-word), `eraseValue` 0xFF. */
-  interface Info {
-      addr: number;
-      length: number;
-      pageSize: number;
-      pages: number;
-      devId: number;
-      bank2: number;
-      writeAlign: number;
-      eraseValue: number;
-  }
   /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
    * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
    * and lock by themselves.
@@ -46,9 +46,9 @@ declare module "STM32F1Flash" {
    * Built-in Flash API shape: returns undefined.
    * @param addr absolute byte address, e.g. 0x0802F000
    * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
-   * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a page not blank after.
-   * Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec. 2.3.4, sec. 5.1); 1 KB or 2 KB pages
-   * (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+   * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
+   * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec.
+   * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
   function erasePage(addr: number, opts?: Options): void;
   /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
   function erase(addr: number, opts?: Options): boolean;

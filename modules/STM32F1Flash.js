@@ -46,95 +46,95 @@ var BANK2_START = 0x08080000;
 // (page erase), as described in ../shared/reference/stm32f1-flash-controller.md. No policy and no address checks
 // here: src/memory-map.ts decides what may be touched.
 //
+// `b` below is the register block of a bank: FPEC, or FPEC + BANK2 for bank 2 of XL-density parts (sec. 2.9).
 // Shape of every operation (cf. ST HAL: wait, set PG/PER, act, wait, clear the mode bit even on failure):
 //   begin   peek32(SR, 2) reads SR and CR in one call; if CR.LOCK, KEY1 then KEY2 (never keys while unlocked:
 //           a wrong or repeated sequence locks the FPEC until reset, sec. 3.2); then ONE poke32(SR, [flags, cr, ar])
 //           clears SR.EOP/PGERR/WRPRTERR (write 1s, sec. 2.4), writes CR (PG or PER, which also clears the other
 //           mode bit) and, for an erase, FLASH_AR.
-//   act     one poke16 for all half-words (genuine ST parts stall a flash write while BSY, sec. 5.2), or one
-//           half-word at a time with a BSY wait between (`waitEachHalfWord`, for clones that drop such writes).
+//   act     erase: CR.PER|STRT. Program: one poke16 for all half-words (genuine ST parts stall a flash write while
+//           BSY, sec. 5.2), or one half-word at a time with a BSY wait between (`waitEachHalfWord`, for clones that
+//           drop such writes).
 //   verify  by reading flash back: a flash read stalls until BSY clears (sec. 5.1), so the read is also the wait.
 //           SR is read only when the read-back is wrong, to name the cause (PGERR, WRPRTERR, LOCK).
 //   end     one CR write: LOCK (clears PG/PER and locks, sec. 2.5 rule 3), or 0 while the caller holds the FPEC
 //           open with unlock().
-/** Driver settings, changed through setup(): `waitEachHalfWord` polls SR.BSY after every half-word store;
- * `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
+/** Driver settings, changed through setup(), keyed by option name: `waitEachHalfWord` polls SR.BSY after every
+ * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
 var settings = { waitEachHalfWord: false, allowUndocumented: false };
 /** True while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
 var held = false;
 /** Format an address as 0x plus 8 upper-case hex digits. */
 function hex(a) {
-    var s = (a >>> 0).toString(16).toUpperCase();
-    while (s.length < 8)
-        s = "0" + s;
-    return "0x" + s;
+    return "0x" + ("0000000" + (a >>> 0).toString(16)).slice(-8).toUpperCase();
 }
-/** An Error worded `<op> 0x<addr>: <msg>`. */
-function err(op, addr, msg) {
-    return new Error(op + " " + hex(addr) + ": " + msg);
+/** An Error worded `<op> 0x<addr>: <msg>`, or `<op>: <msg>` without an address. */
+function err(op, msg, addr) {
+    return new Error(op + (addr >= 0 ? " " + hex(addr) : "") + ": " + msg);
 }
-/** Poll FLASH_SR of bank `b` (register offset 0 or BANK2) until BSY clears, at most 1e5 reads (about 4 s at
- * 40 us a call; tERASE is 40 ms at most, DS5792 Table 29). Returns the last SR value.
+/** Poll FLASH_SR of bank `b` until BSY clears, at most 1e5 reads (about 4 s at 40 us a call; tERASE is 40 ms at
+ * most, DS5792 Table 29). Returns the last SR value.
  * @throws Error if BSY never clears. */
 function waitBsy(b) {
-    var n = 0, s;
-    while ((s = peek32(FPEC + b + SR)) & SR_BSY)
+    for (var n = 0, s; (s = peek32(b + SR)) & SR_BSY;)
         if (++n > 1e5)
-            throw err("FLASH_SR", FPEC + b + SR, "BSY stuck");
+            throw err("FLASH_SR", "BSY stuck", b + SR);
     return s;
 }
 /** Write KEY1 then KEY2 to FLASH_KEYR of bank `b` (PM0075 sec. 3). Only call it while CR.LOCK is set. */
 function keys(b) {
-    poke32(FPEC + b + KEYR, KEY1);
-    poke32(FPEC + b + KEYR, KEY2);
+    poke32(b + KEYR, KEY1);
+    poke32(b + KEYR, KEY2);
 }
-/** Wait for BSY, unlock bank `b` if CR.LOCK is set, then clear the SR flags and write CR = `cr` (and
- * FLASH_AR = `ar`) in one call. CR/AR writes are ignored while BSY (controller spec sec. 5.3). */
-function begin(b, cr, ar) {
-    var r = peek32(FPEC + b + SR, 2);
+/** Wait for BSY, unlock bank `b` if CR.LOCK is set, then clear the SR flags and write CR (and FLASH_AR) = `v` in
+ * one call. CR/AR writes are ignored while BSY (controller spec sec. 5.3). */
+function begin(b, v) {
+    var r = peek32(b + SR, 2);
     if (r[0] & SR_BSY)
         waitBsy(b);
     if (r[1] & CR_LOCK)
         keys(b);
-    poke32(FPEC + b + SR, ar === undefined ? [SR_FLAGS, cr] : [SR_FLAGS, cr, ar]);
+    poke32(b + SR, [SR_FLAGS].concat(v));
 }
-/** Finish an operation on bank `b`: CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(). */
-function end(b) {
-    poke32(FPEC + b + CR, held ? 0 : CR_LOCK);
-}
-/** Throw the Error for a failed operation at `addr`, naming the cause found in SR/CR, after waiting for BSY and
- * clearing the SR flags. `seen` describes what the read-back found. */
-function fail(b, op, addr, seen) {
-    var s = waitBsy(b), c = peek32(FPEC + b + CR);
-    poke32(FPEC + b + SR, SR_FLAGS);
-    throw err(op, addr, (c & CR_LOCK ? "FPEC locked until reset (wrong key sequence)" : s & SR_WRPRTERR ?
-        "write-protected (WRPRTERR)" : s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + seen);
-}
-/** Program half-words `hw` from even address `addr` on bank `b`, CR.PG being set (PM0075 sec. 2.3.3: only
- * half-word stores program). The caller verifies by reading back and calls end(). */
-function program(b, addr, hw) {
-    if (settings.waitEachHalfWord) {
-        for (var i = 0; i < hw.length; i++) {
-            poke16(addr + 2 * i, hw[i]);
-            waitBsy(b);
+/** One operation on bank `b`: with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
+ * only half-word stores program); without, erase the page at `a` (CR.PER, FLASH_AR, CR.STRT, PM0075 sec. 2.3.4).
+ * Then `check()` reads flash back (which also waits for BSY, sec. 5.1) and returns the first wrong address or -1.
+ * Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(), failures included.
+ * @throws Error `<op> <first wrong address>: <cause found in SR/CR> (reads 0x<byte>)`, after waiting for BSY and
+ * clearing the SR flags. */
+function operate(b, op, a, check, hw) {
+    begin(b, hw ? [CR_PG] : [CR_PER, a]);
+    try {
+        if (!hw)
+            poke32(b + CR, CR_PER | CR_STRT);
+        else if (settings.waitEachHalfWord) {
+            for (var i = 0; i < hw.length; i++) {
+                poke16(a + 2 * i, hw[i]);
+                waitBsy(b);
+            }
+        }
+        else
+            poke16(a, hw);
+        var x = check(), s, c;
+        if (x >= 0) {
+            s = waitBsy(b);
+            c = peek32(b + CR);
+            poke32(b + SR, SR_FLAGS);
+            throw err(op, (c & CR_LOCK ? "FPEC locked until reset" : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
+                s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + " (reads 0x" + peek8(x).toString(16) + ")", x);
         }
     }
-    else
-        poke16(addr, hw);
-}
-/** Start erasing the page holding `page` on bank `b`: CR.PER, FLASH_AR, CR.STRT (PM0075 sec. 2.3.4). The caller
- * verifies that the page reads 0xFF (which also waits for the erase, sec. 5.1) and calls end(). */
-function startErase(b, page) {
-    begin(b, CR_PER, page);
-    poke32(FPEC + b + CR, CR_PER | CR_STRT);
+    finally {
+        poke32(b + CR, held ? 0 : CR_LOCK);
+    }
 }
 /** Unlock bank `b` if CR.LOCK is set and hold it open until release().
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 function hold(b) {
-    if (peek32(FPEC + b + CR) & CR_LOCK) {
+    if (peek32(b + CR) & CR_LOCK) {
         keys(b);
-        if (peek32(FPEC + b + CR) & CR_LOCK)
-            throw err("unlock", FPEC + b + CR, "LOCK still set after KEY1/KEY2 (locked until reset)");
+        if (peek32(b + CR) & CR_LOCK)
+            throw err("unlock", "LOCK still set after KEY1/KEY2", b + CR);
     }
     held = true;
 }
@@ -142,13 +142,15 @@ function hold(b) {
 function release(b) {
     held = false;
     waitBsy(b);
-    poke32(FPEC + b + CR, CR_LOCK);
+    poke32(b + CR, CR_LOCK);
 }
 
 // Geometry of the chip (read at run time) and the board's memory map (from process.memory()), with the guards
 // that keep the bootloader, Espruino and saved code safe.
 // Sources: ../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
 var G, M;
+/** The option of the undocumented region: the only one that reads need too, and that setup() can set for all calls. */
+var UNDOC = "allowUndocumented";
 /** Read F_SIZE (Kbytes) and DBGMCU_IDCODE once. Pages are 1 KB on low/medium density (and value line) and 2 KB
  * on high, connectivity and XL density (RM0008 sec. 3.3.3). DBGMCU_IDCODE reads 0 from user code on some F1
  * revisions (errata): then parts above 128 KB are taken as 2 KB pages. Throws on an implausible F_SIZE. */
@@ -156,19 +158,20 @@ function geometry() {
     if (!G) {
         var kb = peek16(F_SIZE), id = peek32(DBGMCU_IDCODE) & 0xfff, k = { 0x410: 1, 0x412: 1, 0x420: 1, 0x414: 2, 0x418: 2, 0x428: 2, 0x430: 2 }[id] || (kb > 128 ? 2 : 1);
         if (!(kb >= 16 && kb <= 1024))
-            throw err("F_SIZE", F_SIZE, "reads " + kb + ", not an STM32F1");
-        G = { start: FLASH_BASE, end: FLASH_BASE + kb * 1024, page: k * 1024, devId: id, bank2: id == 0x430 ? BANK2_START : 0 };
+            throw err("F_SIZE", "reads " + kb + ", not an STM32F1", F_SIZE);
+        G = { addr: FLASH_BASE, length: kb * 1024, pageSize: k * 1024, pages: kb / k, devId: id,
+            bank2: id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
     }
     return G;
 }
-/** Register bank offset for `addr`: BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else 0. */
+/** FPEC register block for `addr`: FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
 function bankOf(addr) {
     var b2 = geometry().bank2;
-    return b2 && addr >= b2 ? BANK2 : 0;
+    return b2 && addr >= b2 ? FPEC + BANK2 : FPEC;
 }
-/** True when `len` bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
+/** True when `len` (> 1) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
 function blank(addr, len) {
-    return len < 2 ? peek8(addr) == 255 : E.sum(peek8(addr, len)) == 255 * len;
+    return E.sum(peek8(addr, len)) == 255 * len;
 }
 /** The board's memory map, computed once: bootloader, firmware, free, saved code (and, on the Espruino Original,
  * the undocumented 0x08040000-0x0805FFFF). `flash_binary_end` is an alias address on bootloader boards: the
@@ -176,14 +179,14 @@ function blank(addr, len) {
  * (the .data image follows _etext). Throws if process.memory() has no flash fields. */
 function memoryMap() {
     if (!M) {
-        var g = geometry(), m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start, p = g.page;
-        if (e === undefined || c === undefined)
+        var g = geometry(), m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start, p = g.pageSize, end = FLASH_BASE + g.length;
+        if (isNaN(e + c))
             throw new Error("process.memory(): no flash_binary_end");
-        var boot = e < g.start ? g.start + 0x2800 : g.start, fw = ((g.start | e) + p - 1) & ~(p - 1);
+        var boot = e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw = ((FLASH_BASE | e) + p - 1) & -p;
         if (fw < c && !blank(fw, p))
             fw += p;
-        if (c > g.end)
-            c = g.end;
+        if (c > end)
+            c = end;
         if (fw > c)
             fw = c;
         M = [];
@@ -191,35 +194,33 @@ function memoryMap() {
             if (z > a)
                 M.push({ name: name, addr: a, length: z - a, allow: allow });
         };
-        add("bootloader", g.start, boot, "allowBootloader");
+        add("bootloader", FLASH_BASE, boot, "allowBootloader");
         add("firmware", boot, fw, "allowFirmware");
         add("free", fw, c);
-        add("saved code", c, g.end, "allowSavedCode");
-        if (process.env.BOARD == "ESPRUINOBOARD" && g.end == 0x08040000) {
-            add("undocumented", g.end, 0x08060000, "allowUndocumented");
-        }
+        add("saved code", c, end, "allowSavedCode");
+        if (process.env.BOARD == "ESPRUINOBOARD" && end == 0x08040000)
+            add("undocumented", end, 0x08060000, UNDOC);
     }
     return M;
 }
-/** True when option `flag` is set in `opts` (or allowUndocumented through setup()). */
+/** True when option `flag` is unset (no option needed) or set in `opts` (or allowUndocumented through setup()). */
 function allowed(flag, opts) {
-    return !!((opts && opts[flag]) || (flag == "allowUndocumented" && settings.allowUndocumented));
+    return !flag || (opts && opts[flag]) || settings[flag];
 }
 /** Throw unless `len` bytes from `addr` lie in flash and every region they touch may be used by `op`.
  * `write` is false for reads: then only the undocumented region needs its flag. */
 function guard(op, addr, len, opts, write) {
-    var m = memoryMap(), z = addr + len, n = 0;
-    for (var i = 0; i < m.length; i++) {
-        var r = m[i], a = r.addr, e = a + r.length;
-        if (addr < e && z > a) {
-            if (r.allow && (write || r.allow == "allowUndocumented") && !allowed(r.allow, opts)) {
-                throw err(op, addr, "inside " + r.name + " " + hex(a) + "-" + hex(e - 1) + ", needs option " + r.allow);
-            }
-            n += (z < e ? z : e) - (addr > a ? addr : a);
+    for (var m = memoryMap(), z = addr + len, i = 0, r, a, e = 0; i < m.length; i++) {
+        r = m[i];
+        a = r.addr;
+        e = a + r.length;
+        if (addr < e && z > a && (write || r.allow == UNDOC) && !allowed(r.allow, opts)) {
+            throw err(op, "inside " + r.name + " " + hex(a) + "-" + hex(e - 1) + ", needs option " + r.allow, addr);
         }
     }
-    if (n != len)
-        throw err(op, addr, "outside flash");
+    // the regions are contiguous from FLASH_BASE to the last one's end
+    if (addr < FLASH_BASE || z > e)
+        throw err(op, "outside flash", addr);
 }
 
 // STM32F1Flash: read, erase and write the internal flash of STM32F1 Espruino boards (the Espruino Original,
@@ -231,148 +232,96 @@ function guard(op, addr, len, opts, write) {
 // addr) needs a String, Array, ArrayBuffer or typed array; read(addr) has one argument, read(length, addr) two.
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-/** Throw unless `v` is an integer 0..0xFFFFFFFF (an address or a length in bytes); returns it. */
+/** Throw unless `v` is an integer 0..0xFFFFFFFF (an address or a length in bytes; a length also not 0); returns it.
+ * The error reads `<op>: bad <what> <v>`, `what` being "addr" unless given. */
 function int(op, v, what) {
-    if (typeof v != "number" || !(v >= 0 && v <= 0xffffffff) || v % 1)
-        throw new Error(op + ": bad " + what + " " + v);
+    if (v !== v >>> 0 || (what && !v))
+        throw err(op, "bad " + (what || "addr") + " " + v);
     return v;
 }
-/** Program the half-words `hw` at even address `a` and verify with `check` (returns the first wrong address or
- * -1), reading back (which also waits for BSY, PM0075 sec. 5). Leaves the FPEC locked unless held. */
-function run(op, a, hw, check) {
-    var b = bankOf(a), bad;
-    begin(b, CR_PG);
-    try {
-        program(b, a, hw);
-        if ((bad = check()) >= 0)
-            fail(b, op, bad, " (reads 0x" + peek8(bad).toString(16) + ")");
+/** int() for a 4-aligned address (the seed API's word forms). */
+function aligned(op, v) {
+    if (int(op, v) & 3)
+        throw err(op, "not 4-aligned", v);
+    return v;
+}
+/** The page holding `addr`, after guard(op) for the whole page. */
+function page(op, addr, opts, write) {
+    var n = geometry().pageSize, p = int(op, addr) & -n;
+    guard(op, p, n, opts, write);
+    return p;
+}
+/** A plain copy (what JSON can hold) of `v`, so callers cannot change the module's state. */
+function copy(v) {
+    return JSON.parse(JSON.stringify(v));
+}
+/** The first address in [a, a + n) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two native calls
+ * when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find the address otherwise. */
+function diff(a, n, e) {
+    if (e ? E.memoryArea(a, n) == E.toString(e) : blank(a, n))
+        return -1;
+    for (var got = peek8(a, n), j = 0; got[j] == (e ? e[j] : 255); j++)
+        ;
+    return a + j;
+}
+/** Program the half-words `hw` at even address `s`, where flash now holds `cur` (undefined: all 0xFFFF). Every
+ * half-word must hold its value already (skipped) or 0xFFFF, checked for all before anything is written. Each run
+ * to program is one operation (split at the start of XL bank 2: each bank has its own KEYR/SR/CR/AR), verified by
+ * `verify(a, i, j)` for half-words i..j-1 at `a` (first wrong address or -1). Leaves the FPEC locked unless held. */
+function put(op, s, hw, cur, verify) {
+    var b2 = geometry().bank2, k = b2 > s ? (b2 - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i;
+    if (cur) {
+        for (i = 0; i < hw.length; i++) {
+            if (cur[i] != hw[i]) {
+                if (cur[i] != 0xffff)
+                    throw err(op, "not erased (reads 0x" + cur[i].toString(16) + ")", s + 2 * i);
+                if (runs[runs.length - 1] == i)
+                    runs[runs.length - 1]++;
+                else
+                    runs.push(i, i + 1);
+            }
+        }
     }
-    finally {
-        end(b);
-    }
+    var go = function (i, j) {
+        if (i < k && j > k)
+            go(i, k), i = k;
+        var a = s + 2 * i;
+        operate(bankOf(a), op, a, function () { return verify(a, i, j); }, hw.subarray(i, j));
+    };
+    for (i = 0; i < runs.length; i += 2)
+        go(runs[i], runs[i + 1]);
 }
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
  * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
  * and lock by themselves.
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 function unlock() {
-    hold(0);
+    hold(FPEC);
     if (geometry().bank2)
-        hold(BANK2);
+        hold(FPEC + BANK2);
 }
 /** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
  * open. Waits for SR.BSY to clear first. */
 function lock() {
-    release(0);
+    release(FPEC);
     if (geometry().bank2)
-        release(BANK2);
+        release(FPEC + BANK2);
 }
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
  * Built-in Flash API shape: returns undefined.
  * @param addr absolute byte address, e.g. 0x0802F000
  * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
- * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a page not blank after.
- * Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec. 2.3.4, sec. 5.1); 1 KB or 2 KB pages
- * (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+ * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
+ * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec.
+ * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
 function erasePage(addr, opts) {
-    var g = geometry(), p = int("erasePage", addr, "addr") & ~(g.page - 1), b = bankOf(p);
-    guard("erasePage", p, g.page, opts, true);
-    startErase(b, p);
-    try {
-        if (!blank(p, g.page))
-            fail(b, "erasePage", p, " (page not all 0xFF)");
-    }
-    finally {
-        end(b);
-    }
+    var op = "erasePage", p = page(op, addr, opts, true);
+    operate(bankOf(p), op, p, function () { return diff(p, geometry().pageSize); });
 }
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
 function erase(addr, opts) {
     erasePage(addr, opts);
     return true;
-}
-/** Write bytes (built-in Flash form) */
-function writeData(data, addr, opts) {
-    var op = "write", u8, i, r;
-    if (typeof data == "string")
-        u8 = E.toUint8Array(data);
-    else if (Array.isArray(data)) {
-        for (i = 0; i < data.length; i++) {
-            r = data[i];
-            if (typeof r != "number" || !(r >= 0 && r < 256) || r % 1)
-                throw new Error(op + ": bad byte data[" + i + "]");
-        }
-        u8 = new Uint8Array(data);
-    }
-    else if (data && typeof data.byteLength == "number") {
-        u8 = data.buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-    }
-    else
-        throw new Error(op + ": data must be String, Array, ArrayBuffer or typed array");
-    var n = u8.length, s = int(op, addr, "addr") & -2, len = ((addr + n + 1) & -2) - s, img = u8, k;
-    if (!n)
-        throw err(op, addr, "no data");
-    guard(op, addr, n, opts, true);
-    // the half-word image: the data, padded with 0xFF at odd edges
-    if (s != addr || n & 1 || u8.byteOffset & 1) {
-        img = new Uint8Array(len);
-        img.fill(255);
-        img.set(u8, addr - s);
-    }
-    var hw = new Uint16Array(img.buffer, img.byteOffset, len >> 1), runs = [[0, hw.length]];
-    if (!blank(s, len)) {
-        // some target half-words are programmed: each must already hold its value (skipped) or be 0xFFFF
-        var cur = new Uint16Array(peek8(s, len).buffer), last = 0;
-        runs = [];
-        for (i = 0; i < hw.length; i++) {
-            if (cur[i] == hw[i])
-                last = 0;
-            else if (cur[i] != 0xffff) {
-                throw err(op, s + 2 * i, "not erased (reads 0x" + cur[i].toString(16) + ")");
-            }
-            else if (last)
-                last[1] = i + 1;
-            else
-                runs.push(last = [i, i + 1]);
-        }
-    }
-    // a run crossing into XL bank 2 is split: each bank has its own KEYR/SR/CR/AR
-    k = geometry().bank2;
-    k = k && s < k ? (k - s) >> 1 : 0;
-    for (i = 0; i < runs.length; i++) {
-        r = runs[i];
-        if (r[0] < k && r[1] > k)
-            runs.splice(i + 1, 0, [k, r[1]]), r[1] = k;
-        (function (a, h) {
-            var e = new Uint8Array(h.buffer, h.byteOffset, h.length * 2);
-            run(op, a, h, function () {
-                if (E.memoryArea(a, e.length) == E.toString(e))
-                    return -1;
-                var got = peek8(a, e.length), j = 0;
-                while (got[j] == e[j])
-                    j++;
-                return a + j;
-            });
-        })(s + 2 * r[0], hw.subarray(r[0], r[1]));
-    }
-}
-/** Write a 32-bit word (seed form) */
-function writeWord(addr, word, opts) {
-    var op = "write";
-    if (int(op, addr, "addr") & 3)
-        throw err(op, addr, "not 4-aligned");
-    if (typeof word != "number" || !(word >= -2147483648 && word <= 0xffffffff) || word % 1)
-        throw err(op, addr, "bad word " + word);
-    guard(op, addr, 4, opts, true);
-    var w = word >>> 0, c = peek32(addr), lo = w & 0xffff, hi = w >>> 16, cl = c & 0xffff, ch = c >>> 16;
-    if (c == w)
-        return;
-    if ((cl != lo && cl != 0xffff) || (ch != hi && ch != 0xffff)) {
-        throw err(op, addr, "not erased (reads 0x" + c.toString(16) + ")");
-    }
-    run(op, cl == lo ? addr + 2 : addr, new Uint16Array(cl == lo ? [hi] : ch == hi ? [lo] : [lo, hi]), function () {
-        return peek32(addr) == w ? -1 : addr;
-    });
 }
 /** Write to flash. Two forms, told apart by the type of the first argument:
  *  - write(data, addr[, opts]) (built-in Flash form): `data` is a String, Array of bytes, ArrayBuffer or any typed
@@ -386,10 +335,48 @@ function writeWord(addr, word, opts) {
  *   allowUndocumented), a target not erased, PGERR, WRPRTERR or a read-back mismatch, naming the address.
  * A number as `data` is taken as the word form's address. */
 function write(a, b, opts) {
-    if (typeof a == "number")
-        writeWord(a, b, opts);
+    var op = "write", u, img, i, n, s, len, w;
+    if (typeof a == "number") {
+        // seed form: the two half-words of the word, low first
+        aligned(op, a);
+        if (b !== b >>> 0 && b !== (b | 0))
+            throw err(op, "bad word " + b, a);
+        guard(op, a, 4, opts, true);
+        w = b >>> 0;
+        i = peek32(a);
+        put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), new Uint16Array([i & 0xffff, i >>> 16]), function () {
+            return peek32(a) == w ? -1 : a;
+        });
+        return;
+    }
+    if (typeof a == "string")
+        u = E.toUint8Array(a);
+    else if (Array.isArray(a)) {
+        for (i = 0; i < a.length; i++)
+            if (a[i] !== (a[i] & 255))
+                throw err(op, "bad byte data[" + i + "]");
+        u = new Uint8Array(a);
+    }
+    else if (a && typeof a.byteLength == "number")
+        u = new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
     else
-        writeData(a, b, opts);
+        throw err(op, "data must be String, Array, ArrayBuffer or typed array");
+    n = u.length;
+    s = int(op, b) & -2;
+    len = ((b + n + 1) & -2) - s;
+    if (!n)
+        throw err(op, "no data", b);
+    guard(op, b, n, opts, true);
+    // the half-word image: the data, padded with 0xFF at odd edges
+    img = u;
+    if (s != b || n & 1 || u.byteOffset & 1) {
+        img = new Uint8Array(len);
+        img.fill(255);
+        img.set(u, b - s);
+    }
+    put(op, s, new Uint16Array(img.buffer, img.byteOffset, len >> 1), blank(s, len) ? 0 : new Uint16Array(peek8(s, len).buffer), function (a, i, j) {
+        return diff(a, 2 * (j - i), img.subarray(2 * i, 2 * j));
+    });
 }
 /** Read flash. Two forms, told apart by the argument count:
  *  - read(length, addr[, opts]) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
@@ -398,68 +385,59 @@ function write(a, b, opts) {
  *   needs setup({allowUndocumented: true})). */
 function read(a, b, opts) {
     if (arguments.length < 2) {
-        if (int("read", a, "addr") & 3)
-            throw err("read", a, "not 4-aligned");
-        guard("read", a, 4);
+        guard("read", aligned("read", a), 4);
         return peek32(a);
     }
-    if (!int("read", a, "length"))
-        throw new Error("read: bad length 0");
-    guard("read", int("read", b, "addr"), a, opts);
+    int("read", a, "length");
+    guard("read", int("read", b), a, opts);
+    // peek8 with a count of 1 returns a number, not an array
     return a == 1 ? new Uint8Array([peek8(b)]) : peek8(b, a);
 }
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 function isPageSafe(addr) {
-    var g = geometry(), p = int("isPageSafe", addr, "addr") & ~(g.page - 1);
-    guard("isPageSafe", p, g.page);
-    return blank(p, g.page);
+    return blank(page("isPageSafe", addr), geometry().pageSize);
 }
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
  * undocumented region of the Original counts only with opts.allowUndocumented or setup(). @throws Error on a
  * non-integer address. */
 function getPage(addr, opts) {
-    var g = geometry(), p = int("getPage", addr, "addr") & ~(g.page - 1);
+    int("getPage", addr);
     try {
-        guard("getPage", p, g.page, opts);
+        return { addr: page("getPage", addr, opts), length: geometry().pageSize };
     }
     catch (e) {
         return undefined;
     }
-    return { addr: p, length: g.page };
 }
 /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 function getFree(opts) {
-    var m = memoryMap(), r = [];
-    for (var i = 0; i < m.length; i++) {
-        if (!m[i].allow || (m[i].allow == "allowUndocumented" && allowed(m[i].allow, opts))) {
+    for (var m = memoryMap(), r = [], i = 0; i < m.length; i++) {
+        if (!m[i].allow || (m[i].allow == UNDOC && allowed(UNDOC, opts)))
             r.push({ addr: m[i].addr, length: m[i].length });
-        }
     }
     return r;
 }
 /** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",
  * "saved code" or "undocumented"; `allow` is the option erase/write need there. */
 function getMemoryMap() {
-    return JSON.parse(JSON.stringify(memoryMap()));
+    return copy(memoryMap());
 }
 /** Chip geometry read from F_SIZE (0x1FFFF7E0) and DBGMCU_IDCODE (0xE0042000): see Info. */
 function getInfo() {
-    var g = geometry();
-    return { addr: g.start, length: g.end - g.start, pageSize: g.page, pages: (g.end - g.start) / g.page,
-        devId: g.devId, bank2: g.bank2, writeAlign: 2, eraseValue: 255 };
+    return copy(geometry());
 }
 /** Module settings; returns them. `waitEachHalfWord`: poll SR.BSY after every half-word store (for APM32/GD32/CKS32
  * clones that drop a write issued while BSY; slower). `allowUndocumented`: use 0x08040000-0x0805FFFF on the
  * Original in every call. */
 function setup(o) {
     if (!o || typeof o != "object")
-        throw new Error("setup: bad options " + o);
-    settings.waitEachHalfWord = !!o.waitEachHalfWord;
-    settings.allowUndocumented = !!o.allowUndocumented;
-    return { waitEachHalfWord: settings.waitEachHalfWord, allowUndocumented: settings.allowUndocumented };
+        throw err("setup", "bad options " + o);
+    for (var k in settings)
+        settings[k] = !!o[k];
+    return copy(settings);
 }
 
 exports.erase = erase;

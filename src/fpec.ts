@@ -2,101 +2,97 @@
 // (page erase), as described in ../shared/reference/stm32f1-flash-controller.md. No policy and no address checks
 // here: src/memory-map.ts decides what may be touched.
 //
+// `b` below is the register block of a bank: FPEC, or FPEC + BANK2 for bank 2 of XL-density parts (sec. 2.9).
 // Shape of every operation (cf. ST HAL: wait, set PG/PER, act, wait, clear the mode bit even on failure):
 //   begin   peek32(SR, 2) reads SR and CR in one call; if CR.LOCK, KEY1 then KEY2 (never keys while unlocked:
 //           a wrong or repeated sequence locks the FPEC until reset, sec. 3.2); then ONE poke32(SR, [flags, cr, ar])
 //           clears SR.EOP/PGERR/WRPRTERR (write 1s, sec. 2.4), writes CR (PG or PER, which also clears the other
 //           mode bit) and, for an erase, FLASH_AR.
-//   act     one poke16 for all half-words (genuine ST parts stall a flash write while BSY, sec. 5.2), or one
-//           half-word at a time with a BSY wait between (`waitEachHalfWord`, for clones that drop such writes).
+//   act     erase: CR.PER|STRT. Program: one poke16 for all half-words (genuine ST parts stall a flash write while
+//           BSY, sec. 5.2), or one half-word at a time with a BSY wait between (`waitEachHalfWord`, for clones that
+//           drop such writes).
 //   verify  by reading flash back: a flash read stalls until BSY clears (sec. 5.1), so the read is also the wait.
 //           SR is read only when the read-back is wrong, to name the cause (PGERR, WRPRTERR, LOCK).
 //   end     one CR write: LOCK (clears PG/PER and locks, sec. 2.5 rule 3), or 0 while the caller holds the FPEC
 //           open with unlock().
-import { CR, CR_LOCK, CR_PER, CR_STRT, FPEC, KEY1, KEY2, KEYR, SR, SR_BSY, SR_FLAGS, SR_PGERR,
+import { CR, CR_LOCK, CR_PER, CR_PG, CR_STRT, KEY1, KEY2, KEYR, SR, SR_BSY, SR_FLAGS, SR_PGERR,
   SR_WRPRTERR } from "./registers";
 
-/** Driver settings, changed through setup(): `waitEachHalfWord` polls SR.BSY after every half-word store;
- * `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
-export var settings = { waitEachHalfWord: false, allowUndocumented: false };
+/** Driver settings, changed through setup(), keyed by option name: `waitEachHalfWord` polls SR.BSY after every
+ * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
+export var settings: { [k: string]: boolean } = { waitEachHalfWord: false, allowUndocumented: false };
 
 /** True while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
 var held = false;
 
 /** Format an address as 0x plus 8 upper-case hex digits. */
 export function hex(a: number): string {
-  var s = (a >>> 0).toString(16).toUpperCase();
-  while (s.length < 8) s = "0" + s;
-  return "0x" + s;
+  return "0x" + ("0000000" + (a >>> 0).toString(16)).slice(-8).toUpperCase();
 }
 
-/** An Error worded `<op> 0x<addr>: <msg>`. */
-export function err(op: string, addr: number, msg: string): Error {
-  return new Error(op + " " + hex(addr) + ": " + msg);
+/** An Error worded `<op> 0x<addr>: <msg>`, or `<op>: <msg>` without an address. */
+export function err(op: string, msg: string, addr?: any): Error {
+  return new Error(op + (addr >= 0 ? " " + hex(addr) : "") + ": " + msg);
 }
 
-/** Poll FLASH_SR of bank `b` (register offset 0 or BANK2) until BSY clears, at most 1e5 reads (about 4 s at
- * 40 us a call; tERASE is 40 ms at most, DS5792 Table 29). Returns the last SR value.
+/** Poll FLASH_SR of bank `b` until BSY clears, at most 1e5 reads (about 4 s at 40 us a call; tERASE is 40 ms at
+ * most, DS5792 Table 29). Returns the last SR value.
  * @throws Error if BSY never clears. */
-export function waitBsy(b: number): number {
-  var n = 0, s: number;
-  while ((s = peek32(FPEC + b + SR)) & SR_BSY) if (++n > 1e5) throw err("FLASH_SR", FPEC + b + SR, "BSY stuck");
+function waitBsy(b: number): number {
+  for (var n = 0, s: number; (s = peek32(b + SR)) & SR_BSY;) if (++n > 1e5) throw err("FLASH_SR", "BSY stuck", b + SR);
   return s;
 }
 
 /** Write KEY1 then KEY2 to FLASH_KEYR of bank `b` (PM0075 sec. 3). Only call it while CR.LOCK is set. */
 function keys(b: number): void {
-  poke32(FPEC + b + KEYR, KEY1);
-  poke32(FPEC + b + KEYR, KEY2);
+  poke32(b + KEYR, KEY1);
+  poke32(b + KEYR, KEY2);
 }
 
-/** Wait for BSY, unlock bank `b` if CR.LOCK is set, then clear the SR flags and write CR = `cr` (and
- * FLASH_AR = `ar`) in one call. CR/AR writes are ignored while BSY (controller spec sec. 5.3). */
-export function begin(b: number, cr: number, ar?: number): void {
-  var r = peek32(FPEC + b + SR, 2);
+/** Wait for BSY, unlock bank `b` if CR.LOCK is set, then clear the SR flags and write CR (and FLASH_AR) = `v` in
+ * one call. CR/AR writes are ignored while BSY (controller spec sec. 5.3). */
+function begin(b: number, v: number[]): void {
+  var r = peek32(b + SR, 2);
   if (r[0] & SR_BSY) waitBsy(b);
   if (r[1] & CR_LOCK) keys(b);
-  poke32(FPEC + b + SR, ar === undefined ? [SR_FLAGS, cr] : [SR_FLAGS, cr, ar]);
+  poke32(b + SR, [SR_FLAGS].concat(v));
 }
 
-/** Finish an operation on bank `b`: CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(). */
-export function end(b: number): void {
-  poke32(FPEC + b + CR, held ? 0 : CR_LOCK);
-}
-
-/** Throw the Error for a failed operation at `addr`, naming the cause found in SR/CR, after waiting for BSY and
- * clearing the SR flags. `seen` describes what the read-back found. */
-export function fail(b: number, op: string, addr: number, seen: string): never {
-  var s = waitBsy(b), c = peek32(FPEC + b + CR);
-  poke32(FPEC + b + SR, SR_FLAGS);
-  throw err(op, addr, (c & CR_LOCK ? "FPEC locked until reset (wrong key sequence)" : s & SR_WRPRTERR ?
-    "write-protected (WRPRTERR)" : s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + seen);
-}
-
-/** Program half-words `hw` from even address `addr` on bank `b`, CR.PG being set (PM0075 sec. 2.3.3: only
- * half-word stores program). The caller verifies by reading back and calls end(). */
-export function program(b: number, addr: number, hw: Uint16Array): void {
-  if (settings.waitEachHalfWord) {
-    for (var i = 0; i < hw.length; i++) {
-      poke16(addr + 2 * i, hw[i]);
-      waitBsy(b);
+/** One operation on bank `b`: with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
+ * only half-word stores program); without, erase the page at `a` (CR.PER, FLASH_AR, CR.STRT, PM0075 sec. 2.3.4).
+ * Then `check()` reads flash back (which also waits for BSY, sec. 5.1) and returns the first wrong address or -1.
+ * Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(), failures included.
+ * @throws Error `<op> <first wrong address>: <cause found in SR/CR> (reads 0x<byte>)`, after waiting for BSY and
+ * clearing the SR flags. */
+export function operate(b: number, op: string, a: number, check: () => number, hw?: Uint16Array): void {
+  begin(b, hw ? [CR_PG] : [CR_PER, a]);
+  try {
+    if (!hw) poke32(b + CR, CR_PER | CR_STRT);
+    else if (settings.waitEachHalfWord) {
+      for (var i = 0; i < hw.length; i++) {
+        poke16(a + 2 * i, hw[i]);
+        waitBsy(b);
+      }
+    } else poke16(a, hw);
+    var x = check(), s: number, c: number;
+    if (x >= 0) {
+      s = waitBsy(b);
+      c = peek32(b + CR);
+      poke32(b + SR, SR_FLAGS);
+      throw err(op, (c & CR_LOCK ? "FPEC locked until reset" : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
+        s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + " (reads 0x" + peek8(x).toString(16) + ")", x);
     }
-  } else poke16(addr, hw);
-}
-
-/** Start erasing the page holding `page` on bank `b`: CR.PER, FLASH_AR, CR.STRT (PM0075 sec. 2.3.4). The caller
- * verifies that the page reads 0xFF (which also waits for the erase, sec. 5.1) and calls end(). */
-export function startErase(b: number, page: number): void {
-  begin(b, CR_PER, page);
-  poke32(FPEC + b + CR, CR_PER | CR_STRT);
+  } finally {
+    poke32(b + CR, held ? 0 : CR_LOCK);
+  }
 }
 
 /** Unlock bank `b` if CR.LOCK is set and hold it open until release().
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 export function hold(b: number): void {
-  if (peek32(FPEC + b + CR) & CR_LOCK) {
+  if (peek32(b + CR) & CR_LOCK) {
     keys(b);
-    if (peek32(FPEC + b + CR) & CR_LOCK) throw err("unlock", FPEC + b + CR, "LOCK still set after KEY1/KEY2 (locked until reset)");
+    if (peek32(b + CR) & CR_LOCK) throw err("unlock", "LOCK still set after KEY1/KEY2", b + CR);
   }
   held = true;
 }
@@ -105,5 +101,5 @@ export function hold(b: number): void {
 export function release(b: number): void {
   held = false;
   waitBsy(b);
-  poke32(FPEC + b + CR, CR_LOCK);
+  poke32(b + CR, CR_LOCK);
 }

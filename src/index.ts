@@ -7,38 +7,69 @@
 // addr) needs a String, Array, ArrayBuffer or typed array; read(addr) has one argument, read(length, addr) two.
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-import { begin, end, err, fail, hold, program, release, settings, startErase } from "./fpec";
-import { allowed, bankOf, blank, geometry, guard, memoryMap, Options, Region } from "./memory-map";
-import { BANK2, CR_PG } from "./registers";
+import { err, hold, operate, release, settings } from "./fpec";
+import { allowed, bankOf, blank, geometry, guard, Info, memoryMap, Options, Region, UNDOC } from "./memory-map";
+import { BANK2, FPEC } from "./registers";
 
-export { Options, Region };
+export { Info, Options, Region };
 
 /** A range of flash in bytes, as the built-in Flash module returns it. */
 export interface Area { addr: number; length: number }
 
-/** Chip facts: `addr`/`length` documented main flash (bytes), `pageSize` (bytes, the erase unit), `pages`,
- * `devId` (DBGMCU_IDCODE.DEV_ID, 0 if unreadable), `bank2` (XL bank 2 start or 0), `writeAlign` 2 (bytes: one
- * half-word), `eraseValue` 0xFF. */
-export interface Info { addr: number; length: number; pageSize: number; pages: number; devId: number; bank2: number;
-  writeAlign: number; eraseValue: number }
-
-/** Throw unless `v` is an integer 0..0xFFFFFFFF (an address or a length in bytes); returns it. */
-function int(op: string, v: any, what: string): number {
-  if (typeof v != "number" || !(v >= 0 && v <= 0xffffffff) || v % 1) throw new Error(op + ": bad " + what + " " + v);
+/** Throw unless `v` is an integer 0..0xFFFFFFFF (an address or a length in bytes; a length also not 0); returns it.
+ * The error reads `<op>: bad <what> <v>`, `what` being "addr" unless given. */
+function int(op: string, v: any, what?: string): number {
+  if (v !== v >>> 0 || (what && !v)) throw err(op, "bad " + (what || "addr") + " " + v);
   return v;
 }
 
-/** Program the half-words `hw` at even address `a` and verify with `check` (returns the first wrong address or
- * -1), reading back (which also waits for BSY, PM0075 sec. 5). Leaves the FPEC locked unless held. */
-function run(op: string, a: number, hw: Uint16Array, check: () => number): void {
-  var b = bankOf(a), bad: number;
-  begin(b, CR_PG);
-  try {
-    program(b, a, hw);
-    if ((bad = check()) >= 0) fail(b, op, bad, " (reads 0x" + peek8(bad).toString(16) + ")");
-  } finally {
-    end(b);
+/** int() for a 4-aligned address (the seed API's word forms). */
+function aligned(op: string, v: any): number {
+  if (int(op, v) & 3) throw err(op, "not 4-aligned", v);
+  return v;
+}
+
+/** The page holding `addr`, after guard(op) for the whole page. */
+function page(op: string, addr: any, opts?: Options, write?: boolean): number {
+  var n = geometry().pageSize, p = int(op, addr) & -n;
+  guard(op, p, n, opts, write);
+  return p;
+}
+
+/** A plain copy (what JSON can hold) of `v`, so callers cannot change the module's state. */
+function copy(v: any): any {
+  return JSON.parse(JSON.stringify(v));
+}
+
+/** The first address in [a, a + n) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two native calls
+ * when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find the address otherwise. */
+function diff(a: number, n: number, e?: Uint8Array): number {
+  if (e ? E.memoryArea(a, n) == E.toString(e) : blank(a, n)) return -1;
+  for (var got = (peek8 as any)(a, n), j = 0; got[j] == (e ? e[j] : 255); j++);
+  return a + j;
+}
+
+/** Program the half-words `hw` at even address `s`, where flash now holds `cur` (undefined: all 0xFFFF). Every
+ * half-word must hold its value already (skipped) or 0xFFFF, checked for all before anything is written. Each run
+ * to program is one operation (split at the start of XL bank 2: each bank has its own KEYR/SR/CR/AR), verified by
+ * `verify(a, i, j)` for half-words i..j-1 at `a` (first wrong address or -1). Leaves the FPEC locked unless held. */
+function put(op: string, s: number, hw: Uint16Array, cur: any, verify: (a: number, i: number, j: number) => number) {
+  var b2 = geometry().bank2, k = b2 > s ? (b2 - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i: number;
+  if (cur) {
+    for (i = 0; i < hw.length; i++) {
+      if (cur[i] != hw[i]) {
+        if (cur[i] != 0xffff) throw err(op, "not erased (reads 0x" + cur[i].toString(16) + ")", s + 2 * i);
+        if (runs[runs.length - 1] == i) runs[runs.length - 1]++;
+        else runs.push(i, i + 1);
+      }
+    }
   }
+  var go = function (i: number, j: number) {
+    if (i < k && j > k) go(i, k), i = k;
+    var a = s + 2 * i;
+    operate(bankOf(a), op, a, function () { return verify(a, i, j); }, hw.subarray(i, j));
+  };
+  for (i = 0; i < runs.length; i += 2) go(runs[i], runs[i + 1]);
 }
 
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
@@ -46,108 +77,33 @@ function run(op: string, a: number, hw: Uint16Array, check: () => number): void 
  * and lock by themselves.
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 export function unlock(): void {
-  hold(0);
-  if (geometry().bank2) hold(BANK2);
+  hold(FPEC);
+  if (geometry().bank2) hold(FPEC + BANK2);
 }
 
 /** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
  * open. Waits for SR.BSY to clear first. */
 export function lock(): void {
-  release(0);
-  if (geometry().bank2) release(BANK2);
+  release(FPEC);
+  if (geometry().bank2) release(FPEC + BANK2);
 }
 
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
  * Built-in Flash API shape: returns undefined.
  * @param addr absolute byte address, e.g. 0x0802F000
  * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
- * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a page not blank after.
- * Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec. 2.3.4, sec. 5.1); 1 KB or 2 KB pages
- * (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+ * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
+ * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec.
+ * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
 export function erasePage(addr: number, opts?: Options): void {
-  var g = geometry(), p = int("erasePage", addr, "addr") & ~(g.page - 1), b = bankOf(p);
-  guard("erasePage", p, g.page, opts, true);
-  startErase(b, p);
-  try {
-    if (!blank(p, g.page)) fail(b, "erasePage", p, " (page not all 0xFF)");
-  } finally {
-    end(b);
-  }
+  var op = "erasePage", p = page(op, addr, opts, true);
+  operate(bankOf(p), op, p, function () { return diff(p, geometry().pageSize); });
 }
 
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
 export function erase(addr: number, opts?: Options): boolean {
   erasePage(addr, opts);
   return true;
-}
-
-/** Write bytes (built-in Flash form) */
-function writeData(data: any, addr: number, opts?: Options): void {
-  var op = "write", u8: Uint8Array, i: number, r: number[];
-  if (typeof data == "string") u8 = E.toUint8Array(data);
-  else if (Array.isArray(data)) {
-    for (i = 0; i < data.length; i++) {
-      r = data[i];
-      if (typeof r != "number" || !(r >= 0 && r < 256) || r % 1) throw new Error(op + ": bad byte data[" + i + "]");
-    }
-    u8 = new Uint8Array(data);
-  } else if (data && typeof data.byteLength == "number") {
-    u8 = data.buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-  } else throw new Error(op + ": data must be String, Array, ArrayBuffer or typed array");
-  var n = u8.length, s = int(op, addr, "addr") & ~1, len = ((addr + n + 1) & ~1) - s, img = u8, k: number;
-  if (!n) throw err(op, addr, "no data");
-  guard(op, addr, n, opts, true);
-  // the half-word image: the data, padded with 0xFF at odd edges
-  if (s != addr || n & 1 || u8.byteOffset & 1) {
-    img = new Uint8Array(len);
-    img.fill(255);
-    img.set(u8, addr - s);
-  }
-  var hw = new Uint16Array(img.buffer, img.byteOffset, len >> 1), runs = [[0, hw.length]];
-  if (!blank(s, len)) {
-    // some target half-words are programmed: each must already hold its value (skipped) or be 0xFFFF
-    var cur = new Uint16Array((peek8 as any)(s, len).buffer), last: any = 0;
-    runs = [];
-    for (i = 0; i < hw.length; i++) {
-      if (cur[i] == hw[i]) last = 0;
-      else if (cur[i] != 0xffff) {
-        throw err(op, s + 2 * i, "not erased (reads 0x" + cur[i].toString(16) + ")");
-      } else if (last) last[1] = i + 1;
-      else runs.push(last = [i, i + 1]);
-    }
-  }
-  // a run crossing into XL bank 2 is split: each bank has its own KEYR/SR/CR/AR
-  k = geometry().bank2;
-  k = k && s < k ? (k - s) >> 1 : 0;
-  for (i = 0; i < runs.length; i++) {
-    r = runs[i];
-    if (r[0] < k && r[1] > k) runs.splice(i + 1, 0, [k, r[1]]), r[1] = k;
-    (function (a: number, h: Uint16Array) {
-      var e = new Uint8Array(h.buffer, h.byteOffset, h.length * 2);
-      run(op, a, h, function () {
-        if (E.memoryArea(a, e.length) == E.toString(e)) return -1;
-        var got = (peek8 as any)(a, e.length), j = 0;
-        while (got[j] == e[j]) j++;
-        return a + j;
-      });
-    })(s + 2 * r[0], hw.subarray(r[0], r[1]));
-  }
-}
-
-/** Write a 32-bit word (seed form) */
-function writeWord(addr: number, word: any, opts?: Options): void {
-  var op = "write";
-  if (int(op, addr, "addr") & 3) throw err(op, addr, "not 4-aligned");
-  if (typeof word != "number" || !(word >= -0x80000000 && word <= 0xffffffff) || word % 1) throw err(op, addr, "bad word " + word);
-  guard(op, addr, 4, opts, true);
-  var w = word >>> 0, c = peek32(addr), lo = w & 0xffff, hi = w >>> 16, cl = c & 0xffff, ch = c >>> 16;
-  if (c == w) return;
-  if ((cl != lo && cl != 0xffff) || (ch != hi && ch != 0xffff)) {
-    throw err(op, addr, "not erased (reads 0x" + c.toString(16) + ")");
-  }
-  run(op, cl == lo ? addr + 2 : addr, new Uint16Array(cl == lo ? [hi] : ch == hi ? [lo] : [lo, hi]), function () {
-    return peek32(addr) == w ? -1 : addr;
-  });
 }
 
 /** Write the bytes of `data` (String, Array of bytes, ArrayBuffer, typed array or DataView) at byte address
@@ -169,8 +125,41 @@ export function write(addr: number, word: number, opts?: Options): void;
  *   allowUndocumented), a target not erased, PGERR, WRPRTERR or a read-back mismatch, naming the address.
  * A number as `data` is taken as the word form's address. */
 export function write(a: any, b: any, opts?: Options): void {
-  if (typeof a == "number") writeWord(a, b, opts);
-  else writeData(a, b, opts);
+  var op = "write", u: Uint8Array, img: Uint8Array, i: number, n: number, s: number, len: number, w: number;
+  if (typeof a == "number") {
+    // seed form: the two half-words of the word, low first
+    aligned(op, a);
+    if (b !== b >>> 0 && b !== (b | 0)) throw err(op, "bad word " + b, a);
+    guard(op, a, 4, opts, true);
+    w = b >>> 0;
+    i = peek32(a);
+    put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), new Uint16Array([i & 0xffff, i >>> 16]), function () {
+      return peek32(a) == w ? -1 : a;
+    });
+    return;
+  }
+  if (typeof a == "string") u = E.toUint8Array(a);
+  else if (Array.isArray(a)) {
+    for (i = 0; i < a.length; i++) if (a[i] !== (a[i] & 255)) throw err(op, "bad byte data[" + i + "]");
+    u = new Uint8Array(a);
+  } else if (a && typeof a.byteLength == "number") u = new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
+  else throw err(op, "data must be String, Array, ArrayBuffer or typed array");
+  n = u.length;
+  s = int(op, b) & ~1;
+  len = ((b + n + 1) & ~1) - s;
+  if (!n) throw err(op, "no data", b);
+  guard(op, b, n, opts, true);
+  // the half-word image: the data, padded with 0xFF at odd edges
+  img = u;
+  if (s != b || n & 1 || u.byteOffset & 1) {
+    img = new Uint8Array(len);
+    img.fill(255);
+    img.set(u, b - s);
+  }
+  put(op, s, new Uint16Array(img.buffer, img.byteOffset, len >> 1),
+    blank(s, len) ? 0 : new Uint16Array((peek8 as any)(s, len).buffer), function (a, i, j) {
+      return diff(a, 2 * (j - i), img.subarray(2 * i, 2 * j));
+    });
 }
 
 /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
@@ -185,45 +174,39 @@ export function read(addr: number): number;
  *   needs setup({allowUndocumented: true})). */
 export function read(a: any, b?: any, opts?: Options): any {
   if (arguments.length < 2) {
-    if (int("read", a, "addr") & 3) throw err("read", a, "not 4-aligned");
-    guard("read", a, 4);
+    guard("read", aligned("read", a), 4);
     return peek32(a);
   }
-  if (!int("read", a, "length")) throw new Error("read: bad length 0");
-  guard("read", int("read", b, "addr"), a, opts);
+  int("read", a, "length");
+  guard("read", int("read", b), a, opts);
+  // peek8 with a count of 1 returns a number, not an array
   return a == 1 ? new Uint8Array([peek8(b)]) : (peek8 as any)(b, a);
 }
 
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 export function isPageSafe(addr: number): boolean {
-  var g = geometry(), p = int("isPageSafe", addr, "addr") & ~(g.page - 1);
-  guard("isPageSafe", p, g.page);
-  return blank(p, g.page);
+  return blank(page("isPageSafe", addr), geometry().pageSize);
 }
 
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
  * undocumented region of the Original counts only with opts.allowUndocumented or setup(). @throws Error on a
  * non-integer address. */
 export function getPage(addr: number, opts?: Options): Area | undefined {
-  var g = geometry(), p = int("getPage", addr, "addr") & ~(g.page - 1);
+  int("getPage", addr);
   try {
-    guard("getPage", p, g.page, opts);
+    return { addr: page("getPage", addr, opts), length: geometry().pageSize };
   } catch (e) {
     return undefined;
   }
-  return { addr: p, length: g.page };
 }
 
 /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 export function getFree(opts?: Options): Area[] {
-  var m = memoryMap(), r: Area[] = [];
-  for (var i = 0; i < m.length; i++) {
-    if (!m[i].allow || (m[i].allow == "allowUndocumented" && allowed(m[i].allow!, opts))) {
-      r.push({ addr: m[i].addr, length: m[i].length });
-    }
+  for (var m = memoryMap(), r: Area[] = [], i = 0; i < m.length; i++) {
+    if (!m[i].allow || (m[i].allow == UNDOC && allowed(UNDOC, opts))) r.push({ addr: m[i].addr, length: m[i].length });
   }
   return r;
 }
@@ -231,22 +214,19 @@ export function getFree(opts?: Options): Area[] {
 /** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",
  * "saved code" or "undocumented"; `allow` is the option erase/write need there. */
 export function getMemoryMap(): Region[] {
-  return JSON.parse(JSON.stringify(memoryMap()));
+  return copy(memoryMap());
 }
 
 /** Chip geometry read from F_SIZE (0x1FFFF7E0) and DBGMCU_IDCODE (0xE0042000): see Info. */
 export function getInfo(): Info {
-  var g = geometry();
-  return { addr: g.start, length: g.end - g.start, pageSize: g.page, pages: (g.end - g.start) / g.page,
-    devId: g.devId, bank2: g.bank2, writeAlign: 2, eraseValue: 255 };
+  return copy(geometry());
 }
 
 /** Module settings; returns them. `waitEachHalfWord`: poll SR.BSY after every half-word store (for APM32/GD32/CKS32
  * clones that drop a write issued while BSY; slower). `allowUndocumented`: use 0x08040000-0x0805FFFF on the
  * Original in every call. */
 export function setup(o: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }) {
-  if (!o || typeof o != "object") throw new Error("setup: bad options " + o);
-  settings.waitEachHalfWord = !!o.waitEachHalfWord;
-  settings.allowUndocumented = !!o.allowUndocumented;
-  return { waitEachHalfWord: settings.waitEachHalfWord, allowUndocumented: settings.allowUndocumented };
+  if (!o || typeof o != "object") throw err("setup", "bad options " + o);
+  for (var k in settings) settings[k] = !!(o as any)[k];
+  return copy(settings) as { waitEachHalfWord: boolean; allowUndocumented: boolean };
 }

@@ -2,11 +2,13 @@
 // that keep the bootloader, Espruino and saved code safe.
 // Sources: ../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
 import { err, hex, settings } from "./fpec";
-import { BANK2, BANK2_START, DBGMCU_IDCODE, F_SIZE, FLASH_BASE } from "./registers";
+import { BANK2, BANK2_START, DBGMCU_IDCODE, F_SIZE, FLASH_BASE, FPEC } from "./registers";
 
-/** Chip geometry. `start`/`end`: documented main flash [start, end) in bytes; `page`: page size in bytes;
- * `bank2`: first address of bank 2 (XL density) or 0; `devId`: DBGMCU_IDCODE.DEV_ID (0 if unreadable). */
-export interface Geometry { start: number; end: number; page: number; bank2: number; devId: number }
+/** Chip facts: `addr`/`length` documented main flash (bytes), `pageSize` (bytes, the erase unit), `pages`,
+ * `devId` (DBGMCU_IDCODE.DEV_ID, 0 if unreadable), `bank2` (XL bank 2 start or 0), `writeAlign` 2 (bytes: one
+ * half-word), `eraseValue` 0xFF. */
+export interface Info { addr: number; length: number; pageSize: number; pages: number; devId: number; bank2: number;
+  writeAlign: number; eraseValue: number }
 
 /** One region of the memory map: [addr, addr + length) in bytes. `allow` names the option that unlocks it for
  * erase/write (no `allow`: free for use). */
@@ -16,30 +18,34 @@ export interface Region { name: string; addr: number; length: number; allow?: st
 export interface Options { allowBootloader?: boolean; allowFirmware?: boolean; allowSavedCode?: boolean;
   allowUndocumented?: boolean }
 
-var G: Geometry | undefined, M: Region[] | undefined;
+var G: Info | undefined, M: Region[] | undefined;
+
+/** The option of the undocumented region: the only one that reads need too, and that setup() can set for all calls. */
+export var UNDOC = "allowUndocumented";
 
 /** Read F_SIZE (Kbytes) and DBGMCU_IDCODE once. Pages are 1 KB on low/medium density (and value line) and 2 KB
  * on high, connectivity and XL density (RM0008 sec. 3.3.3). DBGMCU_IDCODE reads 0 from user code on some F1
  * revisions (errata): then parts above 128 KB are taken as 2 KB pages. Throws on an implausible F_SIZE. */
-export function geometry(): Geometry {
+export function geometry(): Info {
   if (!G) {
     var kb = peek16(F_SIZE), id = peek32(DBGMCU_IDCODE) & 0xfff,
       k = ({ 0x410: 1, 0x412: 1, 0x420: 1, 0x414: 2, 0x418: 2, 0x428: 2, 0x430: 2 } as any)[id] || (kb > 128 ? 2 : 1);
-    if (!(kb >= 16 && kb <= 1024)) throw err("F_SIZE", F_SIZE, "reads " + kb + ", not an STM32F1");
-    G = { start: FLASH_BASE, end: FLASH_BASE + kb * 1024, page: k * 1024, devId: id, bank2: id == 0x430 ? BANK2_START : 0 };
+    if (!(kb >= 16 && kb <= 1024)) throw err("F_SIZE", "reads " + kb + ", not an STM32F1", F_SIZE);
+    G = { addr: FLASH_BASE, length: kb * 1024, pageSize: k * 1024, pages: kb / k, devId: id,
+      bank2: id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
   }
   return G;
 }
 
-/** Register bank offset for `addr`: BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else 0. */
+/** FPEC register block for `addr`: FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
 export function bankOf(addr: number): number {
   var b2 = geometry().bank2;
-  return b2 && addr >= b2 ? BANK2 : 0;
+  return b2 && addr >= b2 ? FPEC + BANK2 : FPEC;
 }
 
-/** True when `len` bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
+/** True when `len` (> 1) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
 export function blank(addr: number, len: number): boolean {
-  return len < 2 ? peek8(addr) == 255 : E.sum((peek8 as any)(addr, len)) == 255 * len;
+  return E.sum((peek8 as any)(addr, len)) == 255 * len;
 }
 
 /** The board's memory map, computed once: bootloader, firmware, free, saved code (and, on the Espruino Original,
@@ -48,44 +54,42 @@ export function blank(addr: number, len: number): boolean {
  * (the .data image follows _etext). Throws if process.memory() has no flash fields. */
 export function memoryMap(): Region[] {
   if (!M) {
-    var g = geometry(), m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start, p = g.page;
-    if (e === undefined || c === undefined) throw new Error("process.memory(): no flash_binary_end");
-    var boot = e < g.start ? g.start + 0x2800 : g.start, fw = ((g.start | e) + p - 1) & ~(p - 1);
+    var g = geometry(), m = process.memory(false), e = m.flash_binary_end!, c = m.flash_code_start!, p = g.pageSize,
+      end = FLASH_BASE + g.length;
+    if (isNaN(e + c)) throw new Error("process.memory(): no flash_binary_end");
+    var boot = e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw = ((FLASH_BASE | e) + p - 1) & -p;
     if (fw < c && !blank(fw, p)) fw += p;
-    if (c > g.end) c = g.end;
+    if (c > end) c = end;
     if (fw > c) fw = c;
     M = [];
     var add = function (name: string, a: number, z: number, allow?: string) {
       if (z > a) M!.push({ name: name, addr: a, length: z - a, allow: allow });
     };
-    add("bootloader", g.start, boot, "allowBootloader");
+    add("bootloader", FLASH_BASE, boot, "allowBootloader");
     add("firmware", boot, fw, "allowFirmware");
     add("free", fw, c);
-    add("saved code", c, g.end, "allowSavedCode");
-    if (process.env.BOARD == "ESPRUINOBOARD" && g.end == 0x08040000) {
-      add("undocumented", g.end, 0x08060000, "allowUndocumented");
-    }
+    add("saved code", c, end, "allowSavedCode");
+    if (process.env.BOARD == "ESPRUINOBOARD" && end == 0x08040000) add("undocumented", end, 0x08060000, UNDOC);
   }
   return M;
 }
 
-/** True when option `flag` is set in `opts` (or allowUndocumented through setup()). */
-export function allowed(flag: string, opts?: Options): boolean {
-  return !!((opts && (opts as any)[flag]) || (flag == "allowUndocumented" && settings.allowUndocumented));
+/** True when option `flag` is unset (no option needed) or set in `opts` (or allowUndocumented through setup()). */
+export function allowed(flag?: string, opts?: Options): any {
+  return !flag || (opts && (opts as any)[flag]) || settings[flag];
 }
 
 /** Throw unless `len` bytes from `addr` lie in flash and every region they touch may be used by `op`.
  * `write` is false for reads: then only the undocumented region needs its flag. */
 export function guard(op: string, addr: number, len: number, opts?: Options, write?: boolean): void {
-  var m = memoryMap(), z = addr + len, n = 0;
-  for (var i = 0; i < m.length; i++) {
-    var r = m[i], a = r.addr, e = a + r.length;
-    if (addr < e && z > a) {
-      if (r.allow && (write || r.allow == "allowUndocumented") && !allowed(r.allow, opts)) {
-        throw err(op, addr, "inside " + r.name + " " + hex(a) + "-" + hex(e - 1) + ", needs option " + r.allow);
-      }
-      n += (z < e ? z : e) - (addr > a ? addr : a);
+  for (var m = memoryMap(), z = addr + len, i = 0, r: Region, a: number, e = 0; i < m.length; i++) {
+    r = m[i];
+    a = r.addr;
+    e = a + r.length;
+    if (addr < e && z > a && (write || r.allow == UNDOC) && !allowed(r.allow, opts)) {
+      throw err(op, "inside " + r.name + " " + hex(a) + "-" + hex(e - 1) + ", needs option " + r.allow, addr);
     }
   }
-  if (n != len) throw err(op, addr, "outside flash");
+  // the regions are contiguous from FLASH_BASE to the last one's end
+  if (addr < FLASH_BASE || z > e) throw err(op, "outside flash", addr);
 }

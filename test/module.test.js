@@ -244,7 +244,7 @@ for (const build of BUILDS) {
         ["write word unaligned", () => f.write(FREE + 2, 1), /write 0x0802F002: not 4-aligned/],
         ["write word negative addr", () => f.write(-4, 1), /bad addr -4/],
         ["write word outside", () => f.write(0x08060000, 1), /outside flash/],
-        ["write word non-blank", () => f.write(FREE + 64, 0), /write 0x0802F040: not erased \(reads 0x61746164\)/],
+        ["write word non-blank", () => f.write(FREE + 64, 0), /write 0x0802F040: not erased \(reads 0x6164\)/],
         ["write data missing", () => f.write(), /write: data must be String, Array, ArrayBuffer or typed array/],
         ["write data object", () => f.write({}, FREE), /data must be/],
         ["write data null", () => f.write(null, FREE), /data must be/],
