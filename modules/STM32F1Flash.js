@@ -62,8 +62,10 @@ var BANK2_START = 0x08080000;
 /** Driver settings, changed through setup(), keyed by option name: `waitEachHalfWord` polls SR.BSY after every
  * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
 var settings = { waitEachHalfWord: false, allowUndocumented: false };
-/** True while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
-var held = false;
+/** Truthy while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
+var held = 0;
+/** The cause named when CR.LOCK stays set: a wrong key sequence locks the FPEC until reset (PM0075 sec. 3). */
+var LOCKED = "FPEC locked until reset";
 /** Format an address as 0x plus 8 upper-case hex digits. */
 function hex(a) {
     return "0x" + ("0000000" + (a >>> 0).toString(16)).slice(-8).toUpperCase();
@@ -86,24 +88,21 @@ function keys(b) {
     poke32(b + KEYR, KEY1);
     poke32(b + KEYR, KEY2);
 }
-/** Wait for BSY, unlock bank `b` if CR.LOCK is set, then clear the SR flags and write CR (and FLASH_AR) = `v` in
- * one call. CR/AR writes are ignored while BSY (controller spec sec. 5.3). */
-function begin(b, v) {
-    var r = peek32(b + SR, 2);
-    if (r[0] & SR_BSY)
-        waitBsy(b);
-    if (r[1] & CR_LOCK)
-        keys(b);
-    poke32(b + SR, [SR_FLAGS].concat(v));
-}
-/** One operation on bank `b`: with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
+/** One operation on bank `b` (begin, act, verify, end as above): with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
  * only half-word stores program); without, erase the page at `a` (CR.PER, FLASH_AR, CR.STRT, PM0075 sec. 2.3.4).
  * Then `check()` reads flash back (which also waits for BSY, sec. 5.1) and returns the first wrong address or -1.
  * Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(), failures included.
  * @throws Error `<op> <first wrong address>: <cause found in SR/CR> (reads 0x<byte>)`, after waiting for BSY and
  * clearing the SR flags. */
 function operate(b, op, a, check, hw) {
-    begin(b, hw ? [CR_PG] : [CR_PER, a]);
+    // begin: wait for BSY (CR/AR writes are ignored while BSY, controller spec sec. 5.3), unlock if CR.LOCK, then
+    // clear the SR flags and write CR (and FLASH_AR) in one call
+    var r = peek32(b + SR, 2);
+    if (r[0] & SR_BSY)
+        waitBsy(b);
+    if (r[1] & CR_LOCK)
+        keys(b);
+    poke32(b + SR, hw ? [SR_FLAGS, CR_PG] : [SR_FLAGS, CR_PER, a]);
     try {
         if (!hw)
             poke32(b + CR, CR_PER | CR_STRT);
@@ -120,7 +119,7 @@ function operate(b, op, a, check, hw) {
             s = waitBsy(b);
             c = peek32(b + CR);
             poke32(b + SR, SR_FLAGS);
-            throw err(op, (c & CR_LOCK ? "FPEC locked until reset" : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
+            throw err(op, (c & CR_LOCK ? LOCKED : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
                 s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + " (reads 0x" + peek8(x).toString(16) + ")", x);
         }
     }
@@ -134,13 +133,13 @@ function hold(b) {
     if (peek32(b + CR) & CR_LOCK) {
         keys(b);
         if (peek32(b + CR) & CR_LOCK)
-            throw err("unlock", "LOCK still set after KEY1/KEY2", b + CR);
+            throw err("unlock", LOCKED, b + CR);
     }
-    held = true;
+    held = 1;
 }
 /** Stop holding the FPEC open and lock bank `b`: wait for BSY (CR writes are ignored while BSY), CR = LOCK. */
 function release(b) {
-    held = false;
+    held = 0;
     waitBsy(b);
     poke32(b + CR, CR_LOCK);
 }
@@ -149,6 +148,8 @@ function release(b) {
 // that keep the bootloader, Espruino and saved code safe.
 // Sources: ../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
 var G, M;
+/** Page size (bytes) and bank-2 start (or 0) of the chip, set by geometry(). */
+var PAGE, BANK2_AT;
 /** The option of the undocumented region: the only one that reads need too, and that setup() can set for all calls. */
 var UNDOC = "allowUndocumented";
 /** Read F_SIZE (Kbytes) and DBGMCU_IDCODE once. Pages are 1 KB on low/medium density (and value line) and 2 KB
@@ -159,15 +160,14 @@ function geometry() {
         var kb = peek16(F_SIZE), id = peek32(DBGMCU_IDCODE) & 0xfff, k = { 0x410: 1, 0x412: 1, 0x420: 1, 0x414: 2, 0x418: 2, 0x428: 2, 0x430: 2 }[id] || (kb > 128 ? 2 : 1);
         if (!(kb >= 16 && kb <= 1024))
             throw err("F_SIZE", "reads " + kb + ", not an STM32F1", F_SIZE);
-        G = { addr: FLASH_BASE, length: kb * 1024, pageSize: k * 1024, pages: kb / k, devId: id,
-            bank2: id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
+        G = { addr: FLASH_BASE, length: kb * 1024, pageSize: PAGE = k * 1024, pages: kb / k, devId: id,
+            bank2: BANK2_AT = id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
     }
     return G;
 }
-/** FPEC register block for `addr`: FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
+/** FPEC register block for `addr` (after geometry()): FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
 function bankOf(addr) {
-    var b2 = geometry().bank2;
-    return b2 && addr >= b2 ? FPEC + BANK2 : FPEC;
+    return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
 }
 /** True when `len` (> 1) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
 function blank(addr, len) {
@@ -179,9 +179,9 @@ function blank(addr, len) {
  * (the .data image follows _etext). Throws if process.memory() has no flash fields. */
 function memoryMap() {
     if (!M) {
-        var g = geometry(), m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start, p = g.pageSize, end = FLASH_BASE + g.length;
+        var end = FLASH_BASE + geometry().length, p = PAGE, m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start;
         if (isNaN(e + c))
-            throw new Error("process.memory(): no flash_binary_end");
+            throw err("process.memory()", "no flash fields");
         var boot = e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw = ((FLASH_BASE | e) + p - 1) & -p;
         if (fw < c && !blank(fw, p))
             fw += p;
@@ -245,10 +245,10 @@ function aligned(op, v) {
         throw err(op, "not 4-aligned", v);
     return v;
 }
-/** The page holding `addr`, after guard(op) for the whole page. */
+/** The page holding `addr`, after guard(op) for the whole page (PAGE bytes). */
 function page(op, addr, opts, write) {
-    var n = geometry().pageSize, p = int(op, addr) & -n;
-    guard(op, p, n, opts, write);
+    var p = int(op, addr) & -(geometry(), PAGE);
+    guard(op, p, PAGE, opts, write);
     return p;
 }
 /** A plain copy (what JSON can hold) of `v`, so callers cannot change the module's state. */
@@ -269,7 +269,7 @@ function diff(a, n, e) {
  * to program is one operation (split at the start of XL bank 2: each bank has its own KEYR/SR/CR/AR), verified by
  * `verify(a, i, j)` for half-words i..j-1 at `a` (first wrong address or -1). Leaves the FPEC locked unless held. */
 function put(op, s, hw, cur, verify) {
-    var b2 = geometry().bank2, k = b2 > s ? (b2 - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i;
+    var k = BANK2_AT > s ? (BANK2_AT - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i;
     if (cur) {
         for (i = 0; i < hw.length; i++) {
             if (cur[i] != hw[i]) {
@@ -291,21 +291,23 @@ function put(op, s, hw, cur, verify) {
     for (i = 0; i < runs.length; i += 2)
         go(runs[i], runs[i + 1]);
 }
+/** Call `f` with the register block of bank 1, then of bank 2 on XL density. */
+function banks(f) {
+    f(FPEC);
+    if (geometry().bank2)
+        f(FPEC + BANK2);
+}
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
  * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
  * and lock by themselves.
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 function unlock() {
-    hold(FPEC);
-    if (geometry().bank2)
-        hold(FPEC + BANK2);
+    banks(hold);
 }
 /** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
  * open. Waits for SR.BSY to clear first. */
 function lock() {
-    release(FPEC);
-    if (geometry().bank2)
-        release(FPEC + BANK2);
+    banks(release);
 }
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
  * Built-in Flash API shape: returns undefined.
@@ -316,7 +318,7 @@ function lock() {
  * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
 function erasePage(addr, opts) {
     var op = "erasePage", p = page(op, addr, opts, true);
-    operate(bankOf(p), op, p, function () { return diff(p, geometry().pageSize); });
+    operate(bankOf(p), op, p, function () { return diff(p, PAGE); });
 }
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
 function erase(addr, opts) {
@@ -344,23 +346,20 @@ function write(a, b, opts) {
         guard(op, a, 4, opts, true);
         w = b >>> 0;
         i = peek32(a);
-        put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), new Uint16Array([i & 0xffff, i >>> 16]), function () {
+        put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), [i & 0xffff, i >>> 16], function () {
             return peek32(a) == w ? -1 : a;
         });
         return;
     }
-    if (typeof a == "string")
-        u = E.toUint8Array(a);
-    else if (Array.isArray(a)) {
+    if (Array.isArray(a)) {
         for (i = 0; i < a.length; i++)
             if (a[i] !== (a[i] & 255))
                 throw err(op, "bad byte data[" + i + "]");
-        u = new Uint8Array(a);
     }
-    else if (a && typeof a.byteLength == "number")
-        u = new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
-    else
-        throw err(op, "data must be String, Array, ArrayBuffer or typed array");
+    else if (typeof a != "string" && !(a && a.byteLength >= 0))
+        throw err(op, "bad data");
+    // the bytes of a String, Array, ArrayBuffer or any view of one
+    u = typeof a == "string" ? E.toUint8Array(a) : new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
     n = u.length;
     s = int(op, b) & -2;
     len = ((b + n + 1) & -2) - s;
@@ -396,7 +395,7 @@ function read(a, b, opts) {
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 function isPageSafe(addr) {
-    return blank(page("isPageSafe", addr), geometry().pageSize);
+    return blank(page("isPageSafe", addr), PAGE);
 }
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
  * undocumented region of the Original counts only with opts.allowUndocumented or setup(). @throws Error on a
@@ -404,7 +403,7 @@ function isPageSafe(addr) {
 function getPage(addr, opts) {
     int("getPage", addr);
     try {
-        return { addr: page("getPage", addr, opts), length: geometry().pageSize };
+        return { addr: page("getPage", addr, opts), length: PAGE };
     }
     catch (e) {
         return undefined;
@@ -414,10 +413,11 @@ function getPage(addr, opts) {
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 function getFree(opts) {
-    for (var m = memoryMap(), r = [], i = 0; i < m.length; i++) {
-        if (!m[i].allow || (m[i].allow == UNDOC && allowed(UNDOC, opts)))
-            r.push({ addr: m[i].addr, length: m[i].length });
-    }
+    var r = [];
+    memoryMap().forEach(function (m) {
+        if (!m.allow || (m.allow == UNDOC && allowed(UNDOC, opts)))
+            r.push({ addr: m.addr, length: m.length });
+    });
     return r;
 }
 /** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",

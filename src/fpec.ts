@@ -22,8 +22,11 @@ import { CR, CR_LOCK, CR_PER, CR_PG, CR_STRT, KEY1, KEY2, KEYR, SR, SR_BSY, SR_F
  * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
 export var settings: { [k: string]: boolean } = { waitEachHalfWord: false, allowUndocumented: false };
 
-/** True while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
-var held = false;
+/** Truthy while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
+var held = 0;
+
+/** The cause named when CR.LOCK stays set: a wrong key sequence locks the FPEC until reset (PM0075 sec. 3). */
+var LOCKED = "FPEC locked until reset";
 
 /** Format an address as 0x plus 8 upper-case hex digits. */
 export function hex(a: number): string {
@@ -49,23 +52,19 @@ function keys(b: number): void {
   poke32(b + KEYR, KEY2);
 }
 
-/** Wait for BSY, unlock bank `b` if CR.LOCK is set, then clear the SR flags and write CR (and FLASH_AR) = `v` in
- * one call. CR/AR writes are ignored while BSY (controller spec sec. 5.3). */
-function begin(b: number, v: number[]): void {
-  var r = peek32(b + SR, 2);
-  if (r[0] & SR_BSY) waitBsy(b);
-  if (r[1] & CR_LOCK) keys(b);
-  poke32(b + SR, [SR_FLAGS].concat(v));
-}
-
-/** One operation on bank `b`: with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
+/** One operation on bank `b` (begin, act, verify, end as above): with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
  * only half-word stores program); without, erase the page at `a` (CR.PER, FLASH_AR, CR.STRT, PM0075 sec. 2.3.4).
  * Then `check()` reads flash back (which also waits for BSY, sec. 5.1) and returns the first wrong address or -1.
  * Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(), failures included.
  * @throws Error `<op> <first wrong address>: <cause found in SR/CR> (reads 0x<byte>)`, after waiting for BSY and
  * clearing the SR flags. */
 export function operate(b: number, op: string, a: number, check: () => number, hw?: Uint16Array): void {
-  begin(b, hw ? [CR_PG] : [CR_PER, a]);
+  // begin: wait for BSY (CR/AR writes are ignored while BSY, controller spec sec. 5.3), unlock if CR.LOCK, then
+  // clear the SR flags and write CR (and FLASH_AR) in one call
+  var r = peek32(b + SR, 2);
+  if (r[0] & SR_BSY) waitBsy(b);
+  if (r[1] & CR_LOCK) keys(b);
+  poke32(b + SR, hw ? [SR_FLAGS, CR_PG] : [SR_FLAGS, CR_PER, a]);
   try {
     if (!hw) poke32(b + CR, CR_PER | CR_STRT);
     else if (settings.waitEachHalfWord) {
@@ -79,7 +78,7 @@ export function operate(b: number, op: string, a: number, check: () => number, h
       s = waitBsy(b);
       c = peek32(b + CR);
       poke32(b + SR, SR_FLAGS);
-      throw err(op, (c & CR_LOCK ? "FPEC locked until reset" : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
+      throw err(op, (c & CR_LOCK ? LOCKED : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
         s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + " (reads 0x" + peek8(x).toString(16) + ")", x);
     }
   } finally {
@@ -92,14 +91,14 @@ export function operate(b: number, op: string, a: number, check: () => number, h
 export function hold(b: number): void {
   if (peek32(b + CR) & CR_LOCK) {
     keys(b);
-    if (peek32(b + CR) & CR_LOCK) throw err("unlock", "LOCK still set after KEY1/KEY2", b + CR);
+    if (peek32(b + CR) & CR_LOCK) throw err("unlock", LOCKED, b + CR);
   }
-  held = true;
+  held = 1;
 }
 
 /** Stop holding the FPEC open and lock bank `b`: wait for BSY (CR writes are ignored while BSY), CR = LOCK. */
 export function release(b: number): void {
-  held = false;
+  held = 0;
   waitBsy(b);
   poke32(b + CR, CR_LOCK);
 }

@@ -8,7 +8,7 @@
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
 import { err, hold, operate, release, settings } from "./fpec";
-import { allowed, bankOf, blank, geometry, guard, Info, memoryMap, Options, Region, UNDOC } from "./memory-map";
+import { allowed, BANK2_AT, bankOf, blank, geometry, guard, Info, memoryMap, Options, PAGE, Region, UNDOC } from "./memory-map";
 import { BANK2, FPEC } from "./registers";
 
 export { Info, Options, Region };
@@ -29,10 +29,10 @@ function aligned(op: string, v: any): number {
   return v;
 }
 
-/** The page holding `addr`, after guard(op) for the whole page. */
+/** The page holding `addr`, after guard(op) for the whole page (PAGE bytes). */
 function page(op: string, addr: any, opts?: Options, write?: boolean): number {
-  var n = geometry().pageSize, p = int(op, addr) & -n;
-  guard(op, p, n, opts, write);
+  var p = int(op, addr) & -(geometry(), PAGE);
+  guard(op, p, PAGE, opts, write);
   return p;
 }
 
@@ -54,7 +54,7 @@ function diff(a: number, n: number, e?: Uint8Array): number {
  * to program is one operation (split at the start of XL bank 2: each bank has its own KEYR/SR/CR/AR), verified by
  * `verify(a, i, j)` for half-words i..j-1 at `a` (first wrong address or -1). Leaves the FPEC locked unless held. */
 function put(op: string, s: number, hw: Uint16Array, cur: any, verify: (a: number, i: number, j: number) => number) {
-  var b2 = geometry().bank2, k = b2 > s ? (b2 - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i: number;
+  var k = BANK2_AT > s ? (BANK2_AT - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i: number;
   if (cur) {
     for (i = 0; i < hw.length; i++) {
       if (cur[i] != hw[i]) {
@@ -72,20 +72,24 @@ function put(op: string, s: number, hw: Uint16Array, cur: any, verify: (a: numbe
   for (i = 0; i < runs.length; i += 2) go(runs[i], runs[i + 1]);
 }
 
+/** Call `f` with the register block of bank 1, then of bank 2 on XL density. */
+function banks(f: (b: number) => void): void {
+  f(FPEC);
+  if (geometry().bank2) f(FPEC + BANK2);
+}
+
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
  * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
  * and lock by themselves.
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 export function unlock(): void {
-  hold(FPEC);
-  if (geometry().bank2) hold(FPEC + BANK2);
+  banks(hold);
 }
 
 /** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
  * open. Waits for SR.BSY to clear first. */
 export function lock(): void {
-  release(FPEC);
-  if (geometry().bank2) release(FPEC + BANK2);
+  banks(release);
 }
 
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
@@ -97,7 +101,7 @@ export function lock(): void {
  * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
 export function erasePage(addr: number, opts?: Options): void {
   var op = "erasePage", p = page(op, addr, opts, true);
-  operate(bankOf(p), op, p, function () { return diff(p, geometry().pageSize); });
+  operate(bankOf(p), op, p, function () { return diff(p, PAGE); });
 }
 
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
@@ -133,17 +137,16 @@ export function write(a: any, b: any, opts?: Options): void {
     guard(op, a, 4, opts, true);
     w = b >>> 0;
     i = peek32(a);
-    put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), new Uint16Array([i & 0xffff, i >>> 16]), function () {
+    put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), [i & 0xffff, i >>> 16], function () {
       return peek32(a) == w ? -1 : a;
     });
     return;
   }
-  if (typeof a == "string") u = E.toUint8Array(a);
-  else if (Array.isArray(a)) {
+  if (Array.isArray(a)) {
     for (i = 0; i < a.length; i++) if (a[i] !== (a[i] & 255)) throw err(op, "bad byte data[" + i + "]");
-    u = new Uint8Array(a);
-  } else if (a && typeof a.byteLength == "number") u = new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
-  else throw err(op, "data must be String, Array, ArrayBuffer or typed array");
+  } else if (typeof a != "string" && !(a && a.byteLength >= 0)) throw err(op, "bad data");
+  // the bytes of a String, Array, ArrayBuffer or any view of one
+  u = typeof a == "string" ? E.toUint8Array(a) : new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
   n = u.length;
   s = int(op, b) & ~1;
   len = ((b + n + 1) & ~1) - s;
@@ -186,7 +189,7 @@ export function read(a: any, b?: any, opts?: Options): any {
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 export function isPageSafe(addr: number): boolean {
-  return blank(page("isPageSafe", addr), geometry().pageSize);
+  return blank(page("isPageSafe", addr), PAGE);
 }
 
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
@@ -195,7 +198,7 @@ export function isPageSafe(addr: number): boolean {
 export function getPage(addr: number, opts?: Options): Area | undefined {
   int("getPage", addr);
   try {
-    return { addr: page("getPage", addr, opts), length: geometry().pageSize };
+    return { addr: page("getPage", addr, opts), length: PAGE };
   } catch (e) {
     return undefined;
   }
@@ -205,9 +208,10 @@ export function getPage(addr: number, opts?: Options): Area | undefined {
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 export function getFree(opts?: Options): Area[] {
-  for (var m = memoryMap(), r: Area[] = [], i = 0; i < m.length; i++) {
-    if (!m[i].allow || (m[i].allow == UNDOC && allowed(UNDOC, opts))) r.push({ addr: m[i].addr, length: m[i].length });
-  }
+  var r: Area[] = [];
+  memoryMap().forEach(function (m) {
+    if (!m.allow || (m.allow == UNDOC && allowed(UNDOC, opts))) r.push({ addr: m.addr, length: m.length });
+  });
   return r;
 }
 

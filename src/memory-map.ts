@@ -20,6 +20,9 @@ export interface Options { allowBootloader?: boolean; allowFirmware?: boolean; a
 
 var G: Info | undefined, M: Region[] | undefined;
 
+/** Page size (bytes) and bank-2 start (or 0) of the chip, set by geometry(). */
+export var PAGE: number, BANK2_AT: number;
+
 /** The option of the undocumented region: the only one that reads need too, and that setup() can set for all calls. */
 export var UNDOC = "allowUndocumented";
 
@@ -31,16 +34,15 @@ export function geometry(): Info {
     var kb = peek16(F_SIZE), id = peek32(DBGMCU_IDCODE) & 0xfff,
       k = ({ 0x410: 1, 0x412: 1, 0x420: 1, 0x414: 2, 0x418: 2, 0x428: 2, 0x430: 2 } as any)[id] || (kb > 128 ? 2 : 1);
     if (!(kb >= 16 && kb <= 1024)) throw err("F_SIZE", "reads " + kb + ", not an STM32F1", F_SIZE);
-    G = { addr: FLASH_BASE, length: kb * 1024, pageSize: k * 1024, pages: kb / k, devId: id,
-      bank2: id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
+    G = { addr: FLASH_BASE, length: kb * 1024, pageSize: PAGE = k * 1024, pages: kb / k, devId: id,
+      bank2: BANK2_AT = id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
   }
   return G;
 }
 
-/** FPEC register block for `addr`: FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
+/** FPEC register block for `addr` (after geometry()): FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
 export function bankOf(addr: number): number {
-  var b2 = geometry().bank2;
-  return b2 && addr >= b2 ? FPEC + BANK2 : FPEC;
+  return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
 }
 
 /** True when `len` (> 1) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
@@ -54,9 +56,9 @@ export function blank(addr: number, len: number): boolean {
  * (the .data image follows _etext). Throws if process.memory() has no flash fields. */
 export function memoryMap(): Region[] {
   if (!M) {
-    var g = geometry(), m = process.memory(false), e = m.flash_binary_end!, c = m.flash_code_start!, p = g.pageSize,
-      end = FLASH_BASE + g.length;
-    if (isNaN(e + c)) throw new Error("process.memory(): no flash_binary_end");
+    var end = FLASH_BASE + geometry().length, p = PAGE, m = process.memory(false), e = m.flash_binary_end!,
+      c = m.flash_code_start!;
+    if (isNaN(e + c)) throw err("process.memory()", "no flash fields");
     var boot = e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw = ((FLASH_BASE | e) + p - 1) & -p;
     if (fw < c && !blank(fw, p)) fw += p;
     if (c > end) c = end;
