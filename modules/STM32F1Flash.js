@@ -210,14 +210,14 @@ function allowed(flag, opts) {
 /** Throw unless `len` bytes from `addr` lie in flash and every region they touch may be used by `op`.
  * `write` is false for reads: then only the undocumented region needs its flag. */
 function guard(op, addr, len, opts, write) {
-    for (var m = memoryMap(), z = addr + len, i = 0, r, a, e = 0; i < m.length; i++) {
-        r = m[i];
-        a = r.addr;
+    var z = addr + len, e = 0;
+    memoryMap().forEach(function (r) {
+        var a = r.addr;
         e = a + r.length;
         if (addr < e && z > a && (write || r.allow == UNDOC) && !allowed(r.allow, opts)) {
             throw err(op, "inside " + r.name + " " + hex(a) + "-" + hex(e - 1) + ", needs option " + r.allow, addr);
         }
-    }
+    });
     // the regions are contiguous from FLASH_BASE to the last one's end
     if (addr < FLASH_BASE || z > e)
         throw err(op, "outside flash", addr);
