@@ -402,6 +402,7 @@ function isPageSafe(addr) {
  * non-integer address. */
 function getPage(addr, opts) {
     int("getPage", addr);
+    geometry(); // an implausible F_SIZE throws here, as before; only guard() errors mean "not a usable page"
     try {
         return { addr: page("getPage", addr, opts), length: PAGE };
     }

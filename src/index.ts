@@ -197,6 +197,7 @@ export function isPageSafe(addr: number): boolean {
  * non-integer address. */
 export function getPage(addr: number, opts?: Options): Area | undefined {
   int("getPage", addr);
+  geometry(); // an implausible F_SIZE throws here, as before; only guard() errors mean "not a usable page"
   try {
     return { addr: page("getPage", addr, opts), length: PAGE };
   } catch (e) {
