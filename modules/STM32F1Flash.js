@@ -377,13 +377,14 @@ function write(a, b, opts) {
         return diff(a, 2 * (j - i), img.subarray(2 * i, 2 * j));
     });
 }
-/** Read flash. Two forms, told apart by the argument count:
+/** Read flash. Two forms, told apart by whether `addr` is given (not by arguments.length: in Espruino it is never
+ * smaller than the number of declared parameters):
  *  - read(length, addr[, opts]) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
  *  - read(addr) (seed form): the unsigned 32-bit word at 4-aligned `addr`.
  * @throws Error on a bad argument or a range outside flash (the undocumented 0x08040000-0x0805FFFF of the Original
  *   needs setup({allowUndocumented: true})). */
 function read(a, b, opts) {
-    if (arguments.length < 2) {
+    if (b === undefined) {
         guard("read", aligned("read", a), 4);
         return peek32(a);
     }
@@ -403,12 +404,16 @@ function isPageSafe(addr) {
 function getPage(addr, opts) {
     int("getPage", addr);
     geometry(); // an implausible F_SIZE throws here, as before; only guard() errors mean "not a usable page"
+    var p;
+    // Espruino 2v29 skips the catch when a property of an object literal throws before a later property, so the
+    // call that may throw is kept out of the literal
     try {
-        return { addr: page("getPage", addr, opts), length: PAGE };
+        p = page("getPage", addr, opts);
     }
     catch (e) {
         return undefined;
     }
+    return { addr: p, length: PAGE };
 }
 /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus

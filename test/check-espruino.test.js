@@ -122,3 +122,14 @@ for (const [name, options] of [["STM32F1Flash.js", { requireDocs: true }], ["STM
     assert.deepEqual(errors.map((e) => `${name}:${e.line}:${e.col} ${e.rule}: ${e.message}`), []);
   });
 }
+
+test("arguments-length and try-object-literal flag the Espruino 2v29 interpreter quirks", () => {
+  assert.deepEqual(rules("function f(a, b) { return arguments.length < 2 ? a : b; }"), ["arguments-length"]);
+  assert.deepEqual(rules("function f(a, b) { return b === undefined ? a : b; }"), []);
+  assert.deepEqual(rules("function f(g) { try { return { a: g(), b: 1 }; } catch (e) { return 0; } }"),
+    ["try-object-literal"]);
+  assert.deepEqual(rules("function f(g) { var v; try { v = g(); } catch (e) { return 0; } return { a: v, b: 1 }; }"), []);
+  assert.deepEqual(rules("function f(g) { try { return { b: 1, a: g() }; } catch (e) { return 0; } }"), [],
+    "a throw in the last property is caught");
+  assert.deepEqual(rules("function f(g) { return { a: g(), b: 1 }; }"), [], "no try: nothing to skip");
+});

@@ -272,7 +272,7 @@ for (const build of BUILDS) {
         ["read length negative", () => f.read(-1, FREE), /bad length/],
         ["read length NaN", () => f.read(NaN, FREE), /bad length/],
         ["read length past end", () => f.read(0x20001, 0x08040000 - 0x20000), /inside undocumented/],
-        ["read addr missing", () => f.read(4, undefined), /bad addr|bad length/],
+        ["read addr null", () => f.read(4, null), /read: bad addr null/],
         ["isPageSafe non-number", () => f.isPageSafe(null), /isPageSafe: bad addr null/],
         ["isPageSafe outside", () => f.isPageSafe(0x08100000), /outside flash/],
       ];

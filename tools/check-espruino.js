@@ -192,6 +192,44 @@ function checkNodes(program, top, report) {
   });
 }
 
+/** True when `node` (not entering nested functions) contains a call or `new`, i.e. something that may throw. */
+function mayThrow(node) {
+  if (node.type === "CallExpression" || node.type === "NewExpression") return true;
+  return !isFunction(node) && children(node).some(({ child }) => mayThrow(child));
+}
+
+/**
+ * Interpreter quirks of Espruino 2v29, found by running the built module on the real interpreter:
+ * - `arguments-length`: `arguments.length` is never less than the number of declared parameters
+ *   (`(function(a,b){return arguments.length})(1)` is 2), so it cannot tell which arguments were passed;
+ * - `try-object-literal`: an exception thrown while evaluating a property of an object literal that has another
+ *   property after it escapes the enclosing try/catch (`try { return {a: f(), b: 1} } catch (e) {}`).
+ */
+function checkQuirks(program, report) {
+  walk(program, null, [], (node) => {
+    if (node.type === "MemberExpression" && node.object.type === "Identifier" && node.object.name === "arguments" &&
+      propName(node) === "length") {
+      report(node, "arguments-length", "arguments.length in Espruino is never less than the declared parameter " +
+        "count: test a parameter against undefined instead");
+    }
+    if (node.type === "TryStatement" && node.handler) {
+      const inBlock = (n) => {
+        if (isFunction(n)) return;
+        if (n.type === "ObjectExpression") {
+          n.properties.slice(0, -1).forEach((p) => {
+            if (mayThrow(p.value)) {
+              report(p, "try-object-literal", "a throw inside an object literal property followed by another " +
+                "property skips the catch in Espruino: compute the value before the literal");
+            }
+          });
+        }
+        children(n).forEach(({ child }) => inBlock(child));
+      };
+      inBlock(node.block);
+    }
+  });
+}
+
 /** Rule docstring: each top-level `exports.NAME = ...` needs a /** *\/ block above it or above what it names. */
 function checkDocs(code, program, comments, report) {
   const documented = (node) => comments.some((c) => c.type === "Block" && c.value.startsWith("*") &&
@@ -252,6 +290,7 @@ export function checkSource(code, fileName = "<input>", options = {}) {
     const top = declaredIn(program);
     checkLoadOrder(program, top, report);
     checkNodes(program, top, report);
+    checkQuirks(program, report);
     if (options.requireDocs) checkDocs(code, program, comments, report);
   }
   errors.sort((a, b) => a.line - b.line || a.col - b.col);
