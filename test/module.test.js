@@ -330,6 +330,35 @@ for (const build of BUILDS) {
       assertLocked(board);
     });
 
+    test("keys are written only while CR.LOCK is set: a strict chip (keys while unlocked fault) works held and not", () => {
+      const { board, f } = boardWith(build, { strictKeys: true });
+      f.erasePage(FREE);
+      f.unlock();
+      f.unlock();
+      f.erasePage(FREE + PAGE);
+      f.write(FREE, 0x01020304);
+      f.write("held", FREE + 8);
+      f.lock();
+      f.write(FREE + 16, 5);
+      assert.equal(board.counters.busFaults, 0, "no repeated key sequence");
+      assert.equal(f.read(FREE), 0x01020304);
+      assertLocked(board);
+    });
+
+    test("SR.PGERR/WRPRTERR left set by other code are cleared (written 1) before our operation", () => {
+      const { board, f } = boardWith(build, { clone: true });
+      preload(board, FREE, [0, 0]);
+      board.eval("poke32(0x40022004, 0x45670123); poke32(0x40022004, 0xCDEF89AB); poke32(0x40022010, 1);" +
+        "poke16(0x0802F000, 0x1234); poke32(0x40022010, 0x80);");
+      assert.ok(board.chip.read32(0x4002200c) & 0x04, "stale PGERR");
+      f.erasePage(FREE + PAGE);
+      assert.equal(board.chip.read32(0x4002200c) & 0x14, 0, "stale flags cleared by our operation");
+      // and a later failure names its own cause, not the stale flag
+      board.eval("poke32(0x40022004, 0x45670123); poke32(0x40022004, 0xCDEF89AB); poke32(0x40022010, 1);" +
+        "poke16(0x0802F000, 0x1234); poke32(0x40022010, 0x80);");
+      assert.throws(() => f.write(board.eval("new Uint8Array([1,2,3,4,5,6])"), FREE + 16), /read-back mismatch/);
+    });
+
     test("verify catches a clone chip dropping writes issued while BSY; waitEachHalfWord fixes it", () => {
       const { board, f } = boardWith(build, { clone: true });
       // the first half-word is programmed, the two stored while it was BSY are lost: a hardware failure, reported
