@@ -169,9 +169,17 @@ function geometry() {
 function bankOf(addr) {
     return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
 }
-/** True when `len` (> 1) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
+/** Most bytes read back by one native call: keeps the temporary copies of a long write small (the Original has
+ * 2756 variables of RAM; peek8 and E.toString copy what they read). */
+var CHUNK = 2048;
+/** True when `len` (even) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over its
+ * bytes) per CHUNK. */
 function blank(addr, len) {
-    return E.sum(peek8(addr, len)) == 255 * len;
+    for (var i = 0, n; i < len; i += n) {
+        if (E.sum(peek8(addr + i, n = Math.min(CHUNK, len - i))) != 255 * n)
+            return false;
+    }
+    return true;
 }
 /** The board's memory map, computed once: bootloader, firmware, free, saved code (and, on the Espruino Original,
  * the undocumented 0x08040000-0x0805FFFF). `flash_binary_end` is an alias address on bootloader boards: the
@@ -255,14 +263,19 @@ function page(op, addr, opts, write) {
 function copy(v) {
     return JSON.parse(JSON.stringify(v));
 }
-/** The first address in [a, a + n) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two native calls
- * when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find the address otherwise. */
+/** The first address in [a, a + n) (n even) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two
+ * native calls per CHUNK bytes when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find
+ * the address otherwise. */
 function diff(a, n, e) {
-    if (e ? E.memoryArea(a, n) == E.toString(e) : blank(a, n))
-        return -1;
-    for (var got = peek8(a, n), j = 0; got[j] == (e ? e[j] : 255); j++)
-        ;
-    return a + j;
+    for (var i = 0, k, got, j; i < n; i += k) {
+        k = Math.min(CHUNK, n - i);
+        if (!(e ? E.memoryArea(a + i, k) == E.toString(e.subarray(i, i + k)) : blank(a + i, k))) {
+            for (got = peek8(a + i, k), j = 0; got[j] == (e ? e[i + j] : 255); j++)
+                ;
+            return a + i + j;
+        }
+    }
+    return -1;
 }
 /** Program the half-words `hw` at even address `s`, where flash now holds `cur` (undefined: all 0xFFFF). Every
  * half-word must hold its value already (skipped) or 0xFFFF, checked for all before anything is written. Each run

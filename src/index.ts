@@ -8,7 +8,7 @@
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
 import { err, hold, operate, release, settings } from "./fpec";
-import { allowed, BANK2_AT, bankOf, blank, geometry, guard, Info, memoryMap, Options, PAGE, Region, UNDOC } from "./memory-map";
+import { allowed, BANK2_AT, bankOf, blank, CHUNK, geometry, guard, Info, memoryMap, Options, PAGE, Region, UNDOC } from "./memory-map";
 import { BANK2, FPEC } from "./registers";
 
 export { Info, Options, Region };
@@ -41,12 +41,18 @@ function copy(v: any): any {
   return JSON.parse(JSON.stringify(v));
 }
 
-/** The first address in [a, a + n) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two native calls
- * when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find the address otherwise. */
+/** The first address in [a, a + n) (n even) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two
+ * native calls per CHUNK bytes when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find
+ * the address otherwise. */
 function diff(a: number, n: number, e?: Uint8Array): number {
-  if (e ? E.memoryArea(a, n) == E.toString(e) : blank(a, n)) return -1;
-  for (var got = (peek8 as any)(a, n), j = 0; got[j] == (e ? e[j] : 255); j++);
-  return a + j;
+  for (var i = 0, k: number, got: any, j: number; i < n; i += k) {
+    k = Math.min(CHUNK, n - i);
+    if (!(e ? E.memoryArea(a + i, k) == E.toString(e.subarray(i, i + k)) : blank(a + i, k))) {
+      for (got = (peek8 as any)(a + i, k), j = 0; got[j] == (e ? e[i + j] : 255); j++);
+      return a + i + j;
+    }
+  }
+  return -1;
 }
 
 /** Program the half-words `hw` at even address `s`, where flash now holds `cur` (undefined: all 0xFFFF). Every

@@ -45,9 +45,17 @@ export function bankOf(addr: number): number {
   return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
 }
 
-/** True when `len` (> 1) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over bytes). */
+/** Most bytes read back by one native call: keeps the temporary copies of a long write small (the Original has
+ * 2756 variables of RAM; peek8 and E.toString copy what they read). */
+export var CHUNK = 2048;
+
+/** True when `len` (even) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over its
+ * bytes) per CHUNK. */
 export function blank(addr: number, len: number): boolean {
-  return E.sum((peek8 as any)(addr, len)) == 255 * len;
+  for (var i = 0, n: number; i < len; i += n) {
+    if (E.sum((peek8 as any)(addr + i, n = Math.min(CHUNK, len - i))) != 255 * n) return false;
+  }
+  return true;
 }
 
 /** The board's memory map, computed once: bootloader, firmware, free, saved code (and, on the Espruino Original,

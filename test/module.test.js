@@ -137,6 +137,18 @@ for (const build of BUILDS) {
       assertLocked(board);
     });
 
+    test("a 12 KB write reads flash back in pieces of at most 2 KB (RAM: peek8 and E.toString copy what they read)", () => {
+      const { board, f } = boardWith(build);
+      const data = board.eval("var d = new Uint8Array(12288); for (var i = 0; i < d.length; i++) d[i] = (i * 13) & 255; d");
+      board.eval("var maxRead = 0, _p8 = peek8, _ma = E.memoryArea;" +
+        "peek8 = function (a, n) { if (n > maxRead) maxRead = n; return _p8(a, n); };" +
+        "E.memoryArea = function (a, n) { if (n > maxRead) maxRead = n; return _ma(a, n); };");
+      f.write(data, FREE + 1);
+      assert.equal(board.eval("maxRead"), 2048, "blank check and verify read at most 2 KB at a time");
+      assert.deepEqual(f.read(12288, FREE + 1), data);
+      assertLocked(board);
+    });
+
     test("seed write(addr, word) programs two half-words, low first; read(addr) is unsigned; signed input ok", () => {
       const { board, f } = boardWith(build);
       f.write(FREE, 0xcafebabe);
