@@ -9,8 +9,8 @@ function hex(n) {
 }
 
 var info = f.getInfo();
-console.log("Chip: " + info.length / 1024 + " KB flash, " + info.pageSize + " byte pages, DEV_ID 0x" +
-  info.devId.toString(16));
+console.log("Chip: " + info.length / 1024 + " KB flash, " + info.pageSize + " byte pages, " + (info.devId ?
+  "DEV_ID 0x" + info.devId.toString(16) : "DEV_ID unreadable from user code (F1 errata): page size from F_SIZE"));
 console.log("Memory map:");
 f.getMemoryMap().forEach(function (r) {
   console.log("  " + hex(r.addr) + "-" + hex(r.addr + r.length - 1) + "  " + r.name +

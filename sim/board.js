@@ -42,6 +42,8 @@ export const FIRMWARE = {
  * @property {boolean} [hiddenFlash=true]  original: 0x08040000-0x0805FFFF exists
  * @property {boolean} [strictKeys=false]  keys while unlocked -> bus fault + locked until reset
  * @property {boolean} [errata=true]       BSY reads 0 right after STRT (§5.3)
+ * @property {boolean} [idcodeReadable=true] false: DBGMCU_IDCODE reads 0 from user code, as on F1 parts with the
+ *                                        errata "Debug registers cannot be read by user software"
  * @property {number} [etext]             _etext (absolute or alias), default per model
  * @property {number} [dataImageSize]     bytes of .data image after _etext (0x200)
  * @property {number} [codeStart]         flash_code_start (absolute)

@@ -73,6 +73,8 @@ export class Chip {
    * @param {boolean} [o.hiddenFlash=true] original only: 0x0804_0000-0x0805_FFFF exists (§1.2 caveat)
    * @param {boolean} [o.strictKeys=false] keys written while unlocked -> bus fault + lock-up (§8 #8)
    * @param {boolean} [o.errata=true]     model the BSY-one-cycle-late errata (§5.3, §8 #11)
+   * @param {boolean} [o.idcodeReadable=true] false: DBGMCU_IDCODE reads 0 (STM32F10x errata "Debug registers
+   *                                      cannot be read by user software": only a debugger sees the value)
    * @param {Clock} [o.clock]
    * @param {object} [o.counters]
    */
@@ -87,6 +89,7 @@ export class Chip {
     this.clone = !!o.clone;
     this.strictKeys = !!o.strictKeys;
     this.errata = o.errata ?? true;
+    this.idcodeReadable = o.idcodeReadable ?? true;
     const t = o.timing ?? "typ";
     this.timing = typeof t === "string" ? TIMING[t] : { tMassEraseUs: t.tEraseUs, ...t };
     if (!this.timing) throw new TypeError(`Chip: unknown timing "${t}" (use "min", "typ" or "max")`);
@@ -307,7 +310,7 @@ export class Chip {
   }
 
   /** DBGMCU_IDCODE: REV_ID[31:16] | DEV_ID[11:0] (§1.2) */
-  idcode() { return ((this.preset.revId << 16) | this.preset.devId) >>> 0; }
+  idcode() { return this.idcodeReadable ? ((this.preset.revId << 16) | this.preset.devId) >>> 0 : 0; }
 
   /**
    * One bus write. Main flash -> the bank's half-word program logic (§4.1); option bytes -> OPTPG (§4.5);

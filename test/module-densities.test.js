@@ -95,3 +95,23 @@ for (const build of BUILDS) {
     });
   });
 }
+
+for (const build of BUILDS) {
+  describe(`${build} when DBGMCU_IDCODE reads 0 (F1 errata: debug registers not readable by user software)`, () => {
+    test("the Original falls back on F_SIZE: 256 KB -> 2 KB pages; erase is still one whole page", () => {
+      const { board, f } = boardWith(build, { idcodeReadable: false });
+      const i = f.getInfo();
+      assert.deepEqual([i.devId, i.pageSize, i.length], [0, 2048, 262144]);
+      preload(board, 0x0802f000, new Uint8Array(2048).fill(1));
+      f.erasePage(0x0802f7ff);
+      assert.equal(f.isPageSafe(0x0802f000), true);
+    });
+
+    test("medium density falls back on F_SIZE: 128 KB -> 1 KB pages", () => {
+      const { f } = boardWith(build, { model: "medium", idcodeReadable: false });
+      const i = f.getInfo();
+      assert.deepEqual([i.devId, i.pageSize, i.length], [0, 1024, 131072]);
+      f.erasePage(0x08017000);
+    });
+  });
+}
