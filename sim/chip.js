@@ -11,6 +11,7 @@ import {
   FpecBank, TIMING, FLASH_BASE, FLASH_ACR, FLASH_KEYR, FLASH_OPTKEYR, FLASH_SR, FLASH_CR, FLASH_AR, FLASH_OBR,
   FLASH_WRPR, FLASH_KEYR2, FLASH_SR2, FLASH_CR2, FLASH_AR2,
 } from "./fpec-model.js";
+import { hex } from "./format.js";
 
 export const FLASH_START = 0x08000000;
 export const SRAM_START = 0x20000000;
@@ -43,7 +44,6 @@ export const PRESETS = {
   },
 };
 
-const hex = (v) => "0x" + (v >>> 0).toString(16).toUpperCase().padStart(8, "0");
 
 /** Small deterministic PRNG (xorshift32) for fill patterns. @returns {function():number} next byte 0..254 */
 export function byteSource(seed) {

@@ -20,3 +20,6 @@ export function formatValue(v, depth = 0) {
   if (!keys.length) return "{ }";
   return `{ ${keys.map((k) => `${JSON.stringify(k)}: ${formatValue(v[k], depth + 1)}`).join(", ")} }`;
 }
+
+/** An address or register value as 0x plus 8 upper-case hex digits. @param {number} v @returns {string} */
+export const hex = (v) => "0x" + (v >>> 0).toString(16).toUpperCase().padStart(8, "0");

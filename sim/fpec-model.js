@@ -10,6 +10,8 @@
  * or immediately when an access must stall on it (`stallUntilIdle`, §5.1/§5.2).
  */
 
+import { hex } from "./format.js";
+
 /** Register offsets from FLASH_R_BASE = 0x4002_2000 (§2.1). */
 export const FLASH_BASE = 0x40022000;
 export const FLASH_ACR = 0x00, FLASH_KEYR = 0x04, FLASH_OPTKEYR = 0x08, FLASH_SR = 0x0c, FLASH_CR = 0x10,
@@ -43,7 +45,6 @@ export const TIMING = {
   max: { tProgUs: 70, tEraseUs: 40000, tMassEraseUs: 40000 },
 };
 
-const hex = (v) => "0x" + (v >>> 0).toString(16).toUpperCase().padStart(8, "0");
 
 /**
  * One FPEC bank. All hardware-visible state lives here; the chip (chip.js) routes bus accesses to it.

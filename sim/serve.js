@@ -9,6 +9,7 @@
 import { fileURLToPath } from "node:url";
 import { createBoard } from "./board.js";
 import { serveREPL } from "./tcp.js";
+import { hex } from "./format.js";
 
 const USAGE = "usage: node sim/serve.js [--port N] [--model original|medium|xl] [--lifetime s] [--idle s] [--quiet] " +
   "[--report-flash]";
@@ -60,13 +61,12 @@ export async function serve(o) {
  * @returns {string[]}
  */
 export function changedRanges(a, b) {
-  const hex = (i) => "0x" + (0x08000000 + i).toString(16).toUpperCase().padStart(8, "0");
   const out = [];
   for (let i = 0; i < a.length && out.length < 8; i++) {
     if (a[i] === b[i]) continue;
     let j = i;
     while (j + 1 < a.length && a[j + 1] !== b[j + 1]) j++;
-    out.push(`${hex(i)}-${hex(j)}`);
+    out.push(`${hex(0x08000000 + i)}-${hex(0x08000000 + j)}`);
     i = j;
   }
   return out;
