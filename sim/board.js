@@ -23,6 +23,13 @@ export const FIRMWARE = {
     total: 1000, blocksize: 12, baseUsage: 100, stackEndAddress: 0x20004530, stackFree: 2400,   // approx.
     features: { crc32: false, nativeCall: false, flashModule: false },   // SAVE_ON_FLASH build
   },
+  connectivity: {
+    // fictional board: Espruino has no STM32F105/107 board file
+    env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "STM32F105_CL", RAM: 65536, FLASH: 131072, SPIFLASH: 0,
+      STORAGE: 16384, CONSOLE: "USART1", MODULES: "", EXPTR: 536871016 },
+    total: 3000, blocksize: 16, baseUsage: 120, stackEndAddress: 0x20010000, stackFree: 8000,
+    features: { crc32: false, nativeCall: false, flashModule: false },
+  },
   xl: {
     // fictional board: Espruino has no STM32F103xG board file
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "STM32F1_XL", RAM: 98304, FLASH: 1048576, SPIFLASH: 0,
@@ -34,7 +41,7 @@ export const FIRMWARE = {
 
 /**
  * @typedef {object} BoardOptions
- * @property {"original"|"medium"|"xl"} [model="original"]
+ * @property {"original"|"medium"|"connectivity"|"xl"} [model="original"]
  * @property {boolean} [clone=false]       drop half-word writes issued while BSY (APM32/GD32, §5.2)
  * @property {"min"|"typ"|"max"|object} [timing="typ"]  tPROG 40/52.5/70 µs, tERASE 20/20/40 ms
  * @property {number} [callCostUs=40]      µs of interpreter time charged per native call
@@ -65,7 +72,7 @@ export class Board {
   constructor(options = {}) {
     const model = options.model ?? "original";
     const fw = FIRMWARE[model];
-    if (!fw) throw new TypeError(`createBoard: unknown model "${model}" (use "original", "medium" or "xl")`);
+    if (!fw) throw new TypeError(`createBoard: unknown model "${model}" (use "original", "medium", "connectivity" or "xl")`);
     this.options = options;
     this.model = model;
     this.clock = new Clock();

@@ -37,6 +37,11 @@ export const PRESETS = {
     part: "STM32F103RBT6", density: "medium", devId: 0x410, revId: 0x2003, flashKB: 128, pageSize: 1024,
     hiddenKB: 0, spanPow2: 0x20000, bank1Pages: null, sramSize: 20 * 1024, infoStart: 0x1ffff000,
   },
+  /** STM32F105RB-like connectivity line: 128 KB in 2 KB pages (DEV_ID 0x418, table §1.1), WRP 2 pages/bit. */
+  connectivity: {
+    part: "STM32F105RBT6", density: "connectivity", devId: 0x418, revId: 0x1001, flashKB: 128, pageSize: 2048,
+    hiddenKB: 0, spanPow2: 0x20000, bank1Pages: null, sramSize: 64 * 1024, infoStart: 0x1fffb000,
+  },
   /** STM32F103ZG-like XL density: 1 MB in two banks of 256 x 2 KB pages (§2.9). */
   xl: {
     part: "STM32F103ZGT6", density: "xl", devId: 0x430, revId: 0x1000, flashKB: 1024, pageSize: 2048,
@@ -66,7 +71,7 @@ export function factoryOptionBytes(wrpr) {
 export class Chip {
   /**
    * @param {object} [o]
-   * @param {"original"|"medium"|"xl"} [o.model="original"]
+   * @param {"original"|"medium"|"connectivity"|"xl"} [o.model="original"]
    * @param {boolean} [o.clone=false]     drop half-word writes issued while BSY (§5.2)
    * @param {"min"|"typ"|"max"|{tProgUs:number,tEraseUs:number,tMassEraseUs?:number}} [o.timing="typ"]
    * @param {number} [o.wrpr=0xFFFFFFFF]  FLASH_WRPR (bit 0 = protected); written into the WRP option bytes
@@ -81,7 +86,7 @@ export class Chip {
   constructor(o = {}) {
     const model = o.model ?? "original";
     const p = PRESETS[model];
-    if (!p) throw new TypeError(`Chip: unknown model "${model}" (use "original", "medium" or "xl")`);
+    if (!p) throw new TypeError(`Chip: unknown model "${model}" (use "original", "medium", "connectivity" or "xl")`);
     this.model = model;
     this.preset = p;
     this.clock = o.clock ?? new Clock();
@@ -168,7 +173,7 @@ export class Chip {
   isPageProtected(page) {
     let bit;
     if (this.preset.density === "medium") bit = page >> 2;          // 4 pages per bit, bits 0..31
-    else bit = page < 62 ? page >> 1 : 31;                          // HD/XL: 2 pages/bit, bit 31 = 62..last
+    else bit = page < 62 ? page >> 1 : 31;                          // HD/CL/XL: 2 pages/bit, bit 31 = 62..last
     if (bit > 31) return false;
     return ((this.wrpr >>> bit) & 1) === 0;
   }

@@ -11,6 +11,8 @@ export const LAYOUT_DEFAULTS = {
   original: { bootloaderEnd: 0x08002800, etext: 0x0802e7a0, dataImageSize: 0x200, codeStart: 0x0803b000, codeContentSize: 0x100 },
   /** HYSTM32_28-like SAVE_ON_FLASH build: no bootloader, flash_binary_end is absolute. */
   medium: { bootloaderEnd: FLASH_START, etext: 0x080168a0, dataImageSize: 0x200, codeStart: 0x0801c000, codeContentSize: 0x100 },
+  /** Fictional connectivity-line board "STM32F105_CL": no bootloader, SAVE_ON_FLASH-like firmware, 2 KB pages. */
+  connectivity: { bootloaderEnd: FLASH_START, etext: 0x080168a0, dataImageSize: 0x200, codeStart: 0x0801c000, codeContentSize: 0x100 },
   /** Fictional XL board "STM32F1_XL": no bootloader, firmware to ~0x08050000, saved code in bank 2. */
   xl: { bootloaderEnd: FLASH_START, etext: 0x0804fe40, dataImageSize: 0x200, codeStart: 0x080f0000, codeContentSize: 0x100 },
 };

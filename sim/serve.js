@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The virtual Espruino board as a TCP server for the `espruino` CLI or a terminal:
-//   node sim/serve.js [--port N] [--model original|medium|xl] [--lifetime s] [--idle s]
+//   node sim/serve.js [--port N] [--model original|medium|connectivity|xl] [--lifetime s] [--idle s]
 // prints "listening tcp://127.0.0.1:PORT" once ready, serves one client at a time on 127.0.0.1, and stops after
 // --lifetime seconds (default 600) or --idle seconds without a client or input (default 120), or on SIGINT/SIGTERM.
 // --report-flash: on stop, print "flash unchanged" or "flash changed at 0x........-0x........, ..." (compared with
@@ -11,7 +11,7 @@ import { createBoard } from "./board.js";
 import { serveREPL } from "./tcp.js";
 import { hex } from "./format.js";
 
-const USAGE = "usage: node sim/serve.js [--port N] [--model original|medium|xl] [--lifetime s] [--idle s] [--quiet] " +
+const USAGE = "usage: node sim/serve.js [--port N] [--model original|medium|connectivity|xl] [--lifetime s] [--idle s] [--quiet] " +
   "[--report-flash]";
 
 /**
@@ -30,7 +30,7 @@ export function parseArgs(argv) {
       return n;
     };
     if (a === "--port") o.port = num();
-    else if (a === "--model") { if (!/^(original|medium|xl)$/.test(v || "")) throw new Error(`--model: ${v}\n${USAGE}`); o.model = v; i++; }
+    else if (a === "--model") { if (!/^(original|medium|connectivity|xl)$/.test(v || "")) throw new Error(`--model: ${v}\n${USAGE}`); o.model = v; i++; }
     else if (a === "--lifetime") o.lifetimeMs = num() * 1000;
     else if (a === "--idle") o.idleTimeoutMs = num() * 1000;
     else if (a === "--quiet" || a === "-q") o.quiet = true;

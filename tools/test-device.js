@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ROOT, saveTranscript, startVirtualBoard, upload } from "./upload.js";
 
-const USAGE = "usage: npm run test:device -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|xl] " +
+const USAGE = "usage: npm run test:device -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl] " +
   "[--sleep s] [--timeout s] [suite.js ...]";
 
 /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Upload a file to an Espruino board with the pinned `espruino` CLI (node_modules/espruino, 0.1.67) and turn the
 // board's output into a real exit code.
-//   npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|xl] [--sleep s]
+//   npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl] [--sleep s]
 //                     [--timeout s] [--verbose] file.js
 // Without --port it starts the virtual board (sim/) on a free 127.0.0.1 port for the run and stops it after.
 // The CLI traps it avoids (../shared/reference/espruino-platform.md §8):
@@ -25,7 +25,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = "node_modules/espruino/bin/espruino-cli.js";
 const GUARD = "./tools/cli-guard.cjs";
 const GUARD_MARKER = "[cli-guard] blocked network request:";
-const USAGE = "usage: npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|xl] " +
+const USAGE = "usage: npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl] " +
   "[--sleep s] [--timeout s] [--verbose] file.js";
 
 /**
@@ -181,7 +181,7 @@ export function judge(run) {
  * Start the virtual board (node sim/serve.js, a child process, so that code stuck in a loop on the board cannot
  * stop this process's timeouts) on a free 127.0.0.1 port.
  * @param {object} [o]
- * @param {string} [o.model]  "original" (default), "medium" or "xl"
+ * @param {string} [o.model]  "original" (default), "medium", "connectivity" or "xl"
  * @param {number} [o.lifetimeS]  hard stop of the server, default 300 s
  * @param {boolean} [o.reportFlash]  have stop() report whether flash changed since the start
  * @returns {Promise<{url: string, stop: function(): Promise<{flash: string|null, stuck: boolean}>}>} stop() ends the
