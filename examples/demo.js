@@ -8,11 +8,11 @@ function hex(n) {
   return "0x" + s;
 }
 
-var info = f.getInfo();
-console.log("Chip: " + info.length / 1024 + " KB flash, " + info.pageSize + " byte pages, " + (info.devId ?
-  "DEV_ID 0x" + info.devId.toString(16) : "DEV_ID unreadable from user code (F1 errata): page size from F_SIZE"));
+var map = f.getMemoryMap(), last = map[map.length - 1];
+console.log("Flash: " + hex(map[0].addr) + "-" + hex(last.addr + last.length - 1) + ", " + f.getPage(map[0].addr).length +
+  " byte pages (from F_SIZE and DEV_ID)");
 console.log("Memory map:");
-f.getMemoryMap().forEach(function (r) {
+map.forEach(function (r) {
   console.log("  " + hex(r.addr) + "-" + hex(r.addr + r.length - 1) + "  " + r.name +
     (r.allow ? "  (protected: needs " + r.allow + ")" : "  (free)"));
 });

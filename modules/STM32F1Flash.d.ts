@@ -1,18 +1,5 @@
 // Types for require("STM32F1Flash"). Built from src/ by `npm run build` - do not edit.
 declare module "STM32F1Flash" {
-  /** Chip facts: `addr`/`length` documented main flash (bytes), `pageSize` (bytes, the erase unit), `pages`,
-   * `devId` (DBGMCU_IDCODE.DEV_ID, 0 if unreadable), `bank2` (XL bank 2 start or 0), `writeAlign` 2 (bytes: one
-   * half-word), `eraseValue` 0xFF. */
-  interface Info {
-      addr: number;
-      length: number;
-      pageSize: number;
-      pages: number;
-      devId: number;
-      bank2: number;
-      writeAlign: number;
-      eraseValue: number;
-  }
   /** One region of the memory map: [addr, addr + length) in bytes. `allow` names the option that unlocks it for
    * erase/write (no `allow`: free for use). */
   interface Region {
@@ -53,10 +40,11 @@ declare module "STM32F1Flash" {
   /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
   function erase(addr: number, opts?: Options): boolean;
   /** Write the bytes of `data` (String, Array of bytes, ArrayBuffer, typed array or DataView) at byte address
-   * `addr`, then read them back (built-in Flash form). Targets must read 0xFFFF (or already hold the value).
+   * `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
    * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
   function write(data: string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
-  /** Write the 32-bit `word` at 4-aligned `addr` as two half-words, low half first, and read it back (seed form).
+  /** Write the 32-bit `word` at 4-aligned `addr` (reading 0xFFFFFFFF) as two half-words, low half first, and read it
+   * back (seed form).
    * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
   function write(addr: number, word: number, opts?: Options): void;
   /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
@@ -75,22 +63,18 @@ declare module "STM32F1Flash" {
    * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
    * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
   function getFree(opts?: Options): Area[];
-  /** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",
-   * "saved code" or "undocumented"; `allow` is the option erase/write need there. */
+  /** The board's memory map: [{name, addr, length, allow}] in address order, with name "bootloader", "firmware",
+   * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
   function getMemoryMap(): Region[];
-  /** Chip geometry read from F_SIZE (0x1FFFF7E0) and DBGMCU_IDCODE (0xE0042000): see Info. */
-  function getInfo(): Info;
-  /** Module settings; returns them. `waitEachHalfWord`: poll SR.BSY after every half-word store (for APM32/GD32/CKS32
-   * clones that drop a write issued while BSY; slower). `allowUndocumented`: use 0x08040000-0x0805FFFF on the
-   * Original in every call. */
+  /** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
+   * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
+   * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
+   * @throws Error if `o` is not an object. */
   function setup(o: {
       waitEachHalfWord?: boolean;
       allowUndocumented?: boolean;
-  }): {
-      waitEachHalfWord: boolean;
-      allowUndocumented: boolean;
-  };
+  }): void;
 
-  export { erase, erasePage, getFree, getInfo, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
-  export type { Area, Info, Options, Region };
+  export { erase, erasePage, getFree, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
+  export type { Area, Options, Region };
 }

@@ -48,10 +48,10 @@ var BANK2_START = 0x08080000;
 //
 // `b` below is the register block of a bank: FPEC, or FPEC + BANK2 for bank 2 of XL-density parts (sec. 2.9).
 // Shape of every operation (cf. ST HAL: wait, set PG/PER, act, wait, clear the mode bit even on failure):
-//   begin   peek32(SR, 2) reads SR and CR in one call; if CR.LOCK, KEY1 then KEY2 (never keys while unlocked:
-//           a wrong or repeated sequence locks the FPEC until reset, sec. 3.2); then ONE poke32(SR, [flags, cr, ar])
-//           clears SR.EOP/PGERR/WRPRTERR (write 1s, sec. 2.4), writes CR (PG or PER, which also clears the other
-//           mode bit) and, for an erase, FLASH_AR.
+//   begin   open(): peek32(SR, 2) reads SR and CR in one call; wait for BSY if set; if CR.LOCK, KEY1 then KEY2
+//           (never keys while unlocked: a wrong or repeated sequence locks the FPEC until reset, sec. 3.2); then
+//           ONE poke32(SR, [flags, cr, ar]) clears SR.EOP/PGERR/WRPRTERR (write 1s, sec. 2.4), writes CR (PG or
+//           PER, which also clears the other mode bit) and, for an erase, FLASH_AR.
 //   act     erase: CR.PER|STRT. Program: one poke16 for all half-words (genuine ST parts stall a flash write while
 //           BSY, sec. 5.2), or one half-word at a time with a BSY wait between (`waitEachHalfWord`, for clones that
 //           drop such writes).
@@ -59,6 +59,7 @@ var BANK2_START = 0x08080000;
 //           SR is read only when the read-back is wrong, to name the cause (PGERR, WRPRTERR, LOCK).
 //   end     one CR write: LOCK (clears PG/PER and locks, sec. 2.5 rule 3), or 0 while the caller holds the FPEC
 //           open with unlock().
+// Written for size as well as speed: the built .min.js is what the board keeps in RAM.
 /** Driver settings, changed through setup(), keyed by option name: `waitEachHalfWord` polls SR.BSY after every
  * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
 var settings = { waitEachHalfWord: false, allowUndocumented: false };
@@ -66,13 +67,9 @@ var settings = { waitEachHalfWord: false, allowUndocumented: false };
 var held = 0;
 /** The cause named when CR.LOCK stays set: a wrong key sequence locks the FPEC until reset (PM0075 sec. 3). */
 var LOCKED = "FPEC locked until reset";
-/** Format an address as 0x plus 8 upper-case hex digits. */
-function hex(a) {
-    return "0x" + ("0000000" + (a >>> 0).toString(16)).slice(-8).toUpperCase();
-}
-/** An Error worded `<op> 0x<addr>: <msg>`, or `<op>: <msg>` without an address. */
+/** An Error worded `<op> 0x<addr in hex>: <msg>`, or `<op>: <msg>` without an address. */
 function err(op, msg, addr) {
-    return new Error(op + (addr >= 0 ? " " + hex(addr) : "") + ": " + msg);
+    return new Error(op + (addr >= 0 ? " 0x" + addr.toString(16) : "") + ": " + msg);
 }
 /** Poll FLASH_SR of bank `b` until BSY clears, at most 1e5 reads (about 4 s at 40 us a call; tERASE is 40 ms at
  * most, DS5792 Table 29). Returns the last SR value.
@@ -83,25 +80,26 @@ function waitBsy(b) {
             throw err("FLASH_SR", "BSY stuck", b + SR);
     return s;
 }
-/** Write KEY1 then KEY2 to FLASH_KEYR of bank `b` (PM0075 sec. 3). Only call it while CR.LOCK is set. */
-function keys(b) {
-    poke32(b + KEYR, KEY1);
-    poke32(b + KEYR, KEY2);
-}
-/** One operation on bank `b` (begin, act, verify, end as above): with `hw`, program those half-words from even address `a` (CR.PG; PM0075 sec. 2.3.3:
- * only half-word stores program); without, erase the page at `a` (CR.PER, FLASH_AR, CR.STRT, PM0075 sec. 2.3.4).
- * Then `check()` reads flash back (which also waits for BSY, sec. 5.1) and returns the first wrong address or -1.
- * Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(), failures included.
- * @throws Error `<op> <first wrong address>: <cause found in SR/CR> (reads 0x<byte>)`, after waiting for BSY and
- * clearing the SR flags. */
-function operate(b, op, a, check, hw) {
-    // begin: wait for BSY (CR/AR writes are ignored while BSY, controller spec sec. 5.3), unlock if CR.LOCK, then
-    // clear the SR flags and write CR (and FLASH_AR) in one call
+/** Begin an operation on bank `b`: read SR and CR in one call, wait for BSY if set (CR/AR writes are ignored
+ * while BSY, controller spec sec. 5.3), and write KEY1, KEY2 to FLASH_KEYR only if CR.LOCK is set (PM0075 sec. 3). */
+function open(b) {
     var r = peek32(b + SR, 2);
     if (r[0] & SR_BSY)
         waitBsy(b);
-    if (r[1] & CR_LOCK)
-        keys(b);
+    if (r[1] & CR_LOCK) {
+        poke32(b + KEYR, KEY1);
+        poke32(b + KEYR, KEY2);
+    }
+}
+/** One operation on bank `b` (begin, act, verify, end as above): with `hw`, program those half-words from even
+ * address `a` (CR.PG; PM0075 sec. 2.3.3: only half-word stores program); without, erase the page at `a` (CR.PER,
+ * FLASH_AR, CR.STRT, PM0075 sec. 2.3.4). Then `check()` reads flash back (which also waits for BSY, sec. 5.1) and
+ * returns the first wrong address or -1. Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by
+ * unlock(), failures included.
+ * @throws Error `<op> 0x<first wrong address>: <cause found in SR/CR>`, after waiting for BSY and clearing the SR
+ * flags. */
+function operate(b, op, a, check, hw) {
+    open(b);
     poke32(b + SR, hw ? [SR_FLAGS, CR_PG] : [SR_FLAGS, CR_PER, a]);
     try {
         if (!hw)
@@ -114,13 +112,12 @@ function operate(b, op, a, check, hw) {
         }
         else
             poke16(a, hw);
-        var x = check(), s, c;
+        var x = check(), s;
         if (x >= 0) {
             s = waitBsy(b);
-            c = peek32(b + CR);
             poke32(b + SR, SR_FLAGS);
-            throw err(op, (c & CR_LOCK ? LOCKED : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
-                s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch") + " (reads 0x" + peek8(x).toString(16) + ")", x);
+            throw err(op, peek32(b + CR) & CR_LOCK ? LOCKED : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
+                s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch", x);
         }
     }
     finally {
@@ -130,11 +127,9 @@ function operate(b, op, a, check, hw) {
 /** Unlock bank `b` if CR.LOCK is set and hold it open until release().
  * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
 function hold(b) {
-    if (peek32(b + CR) & CR_LOCK) {
-        keys(b);
-        if (peek32(b + CR) & CR_LOCK)
-            throw err("unlock", LOCKED, b + CR);
-    }
+    open(b);
+    if (peek32(b + CR) & CR_LOCK)
+        throw err("unlock", LOCKED, b + CR);
     held = 1;
 }
 /** Stop holding the FPEC open and lock bank `b`: wait for BSY (CR writes are ignored while BSY), CR = LOCK. */
@@ -143,92 +138,108 @@ function release(b) {
     waitBsy(b);
     poke32(b + CR, CR_LOCK);
 }
+/** Most bytes read back by one native call: keeps the temporary copies of a long write small (the Original has
+ * 2756 variables of RAM; peek8 and E.toString copy what they read). */
+var CHUNK = 2048;
+/** The first address in [a, a + n) (n even) whose byte differs from `e` (or from 0xFF, erased, without `e`), or
+ * -1. Two native calls per CHUNK bytes when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more
+ * to find the address otherwise. Reading flash also waits for SR.BSY to clear (sec. 5.1). */
+function diff(a, n, e) {
+    for (var i = 0, k, got, j; i < n; i += k) {
+        k = Math.min(CHUNK, n - i);
+        if (e ? E.memoryArea(a + i, k) != E.toString(e.subarray(i, i + k)) : E.sum(peek8(a + i, k)) != 255 * k) {
+            for (got = peek8(a + i, k), j = 0; got[j] == (e ? e[i + j] : 255); j++)
+                ;
+            return a + i + j;
+        }
+    }
+    return -1;
+}
 
 // Geometry of the chip (read at run time) and the board's memory map (from process.memory()), with the guards
 // that keep the bootloader, Espruino and saved code safe.
 // Sources: ../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
-var G, M;
-/** Page size (bytes) and bank-2 start (or 0) of the chip, set by geometry(). */
-var PAGE, BANK2_AT;
-/** The option of the undocumented region: the only one that reads need too, and that setup() can set for all calls. */
-var UNDOC = "allowUndocumented";
-/** Read F_SIZE (Kbytes) and DBGMCU_IDCODE once. Pages are 1 KB on low/medium density (and value line) and 2 KB
- * on high, connectivity and XL density (RM0008 sec. 3.3.3). DBGMCU_IDCODE reads 0 from user code on some F1
- * revisions (errata): then parts above 128 KB are taken as 2 KB pages. Throws on an implausible F_SIZE. */
+/** Page size (bytes), end of documented main flash (address) and bank-2 start (address, or 0), set by geometry(). */
+var PAGE, END, BANK2_AT;
+/** Region boundaries, computed once by bounds(): region i is [AT[i], AT[i + 1]). */
+var AT;
+/** Region names, in address order: region i of AT. */
+var NAMES = "bootloader,firmware,free,saved code,undocumented".split(",");
+/** Read F_SIZE (Kbytes) and, at 128 KB or less, DBGMCU_IDCODE once: sets PAGE, END and BANK2_AT. Pages are
+ * 1 KB on low/medium density (and value line, all <= 128 KB) and 2 KB on high, connectivity (DEV_ID 0x418, also
+ * at 64/128 KB) and XL density (RM0008 sec. 3.3.3). F_SIZE decides all but connectivity line because
+ * DBGMCU_IDCODE reads 0 from user code on some F1 revisions (errata); XL density (768 KB, 1 MB) is the only one
+ * above 512 KB, so bank 2 also follows F_SIZE.
+ * @throws Error on an implausible F_SIZE (not 16..1024 Kbytes). */
 function geometry() {
-    if (!G) {
-        var kb = peek16(F_SIZE), id = peek32(DBGMCU_IDCODE) & 0xfff, k = { 0x410: 1, 0x412: 1, 0x420: 1, 0x414: 2, 0x418: 2, 0x428: 2, 0x430: 2 }[id] || (kb > 128 ? 2 : 1);
+    if (!PAGE) {
+        var kb = peek16(F_SIZE);
         if (!(kb >= 16 && kb <= 1024))
             throw err("F_SIZE", "reads " + kb + ", not an STM32F1", F_SIZE);
-        G = { addr: FLASH_BASE, length: kb * 1024, pageSize: PAGE = k * 1024, pages: kb / k, devId: id,
-            bank2: BANK2_AT = id == 0x430 ? BANK2_START : 0, writeAlign: 2, eraseValue: 255 };
+        PAGE = kb > 128 || (peek32(DBGMCU_IDCODE) & 0xfff) == 0x418 ? 2048 : 1024;
+        END = FLASH_BASE + kb * 1024;
+        BANK2_AT = kb > 512 ? BANK2_START : 0;
     }
-    return G;
 }
 /** FPEC register block for `addr` (after geometry()): FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
 function bankOf(addr) {
     return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
 }
-/** Most bytes read back by one native call: keeps the temporary copies of a long write small (the Original has
- * 2756 variables of RAM; peek8 and E.toString copy what they read). */
-var CHUNK = 2048;
-/** True when `len` (even) bytes from `addr` all read 0xFF: two native calls (peek8 with a count, E.sum over its
- * bytes) per CHUNK. */
-function blank(addr, len) {
-    for (var i = 0, n; i < len; i += n) {
-        if (E.sum(peek8(addr + i, n = Math.min(CHUNK, len - i))) != 255 * n)
-            return false;
-    }
-    return true;
-}
-/** The board's memory map, computed once: bootloader, firmware, free, saved code (and, on the Espruino Original,
- * the undocumented 0x08040000-0x0805FFFF). `flash_binary_end` is an alias address on bootloader boards: the
- * firmware ends at 0x08000000 | flash_binary_end, and the page after the one holding it is free only if blank
- * (the .data image follows _etext). Throws if process.memory() has no flash fields. */
-function memoryMap() {
-    if (!M) {
-        var end = FLASH_BASE + geometry().length, p = PAGE, m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start;
+/** The boundaries of the board's memory map, computed once: bootloader, firmware, free, saved code, undocumented
+ * (0x08040000-0x0805FFFF, on the Espruino Original only; elsewhere empty). `flash_binary_end` is an alias address
+ * on bootloader boards: the firmware ends at 0x08000000 | flash_binary_end, and the page after the one holding it
+ * is free only if blank (the .data image follows _etext). Empty regions have equal boundaries.
+ * @throws Error if process.memory() has no flash fields. */
+function bounds() {
+    if (!AT) {
+        geometry();
+        var p = PAGE, m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start, fw = ((FLASH_BASE | e) + p - 1) & -p;
         if (isNaN(e + c))
             throw err("process.memory()", "no flash fields");
-        var boot = e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw = ((FLASH_BASE | e) + p - 1) & -p;
-        if (fw < c && !blank(fw, p))
+        if (fw < c && diff(fw, p) >= 0)
             fw += p;
-        if (c > end)
-            c = end;
+        if (c > END)
+            c = END;
         if (fw > c)
             fw = c;
-        M = [];
-        var add = function (name, a, z, allow) {
-            if (z > a)
-                M.push({ name: name, addr: a, length: z - a, allow: allow });
-        };
-        add("bootloader", FLASH_BASE, boot, "allowBootloader");
-        add("firmware", boot, fw, "allowFirmware");
-        add("free", fw, c);
-        add("saved code", c, end, "allowSavedCode");
-        if (process.env.BOARD == "ESPRUINOBOARD" && end == 0x08040000)
-            add("undocumented", end, 0x08060000, UNDOC);
+        AT = [FLASH_BASE, e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw, c, END,
+            process.env.BOARD == "ESPRUINOBOARD" && END == 0x08040000 ? 0x08060000 : END];
     }
-    return M;
+    return AT;
 }
-/** True when option `flag` is unset (no option needed) or set in `opts` (or allowUndocumented through setup()). */
-function allowed(flag, opts) {
-    return !flag || (opts && opts[flag]) || settings[flag];
+/** The option erase/write need in region i ("allowFirmware", ...), or "" for the free region. */
+function flag(i) {
+    return i - 2 ? "allow" + "Bootloader,Firmware,,SavedCode,Undocumented".split(",")[i] : "";
 }
-/** Throw unless `len` bytes from `addr` lie in flash and every region they touch may be used by `op`.
- * `write` is false for reads: then only the undocumented region needs its flag. */
+/** Call `f(i, addr, length)` for each non-empty region of the memory map (see bounds()), in address order. */
+function regions(f) {
+    var at = bounds();
+    for (var i = 0; i < 5; i++)
+        if (at[i + 1] > at[i])
+            f(i, at[i], at[i + 1] - at[i]);
+}
+/** True when region i may be used: it is free, or its option is set in `opts` (or allowUndocumented through
+ * setup()). */
+function allowed(i, opts) {
+    var f = flag(i);
+    return !f || (opts && opts[f]) || settings[f];
+}
+/** Throw unless `len` bytes from `addr` lie in flash and every region they touch may be used: for erase/write
+ * (`write` true) every region needs its option; for reads only the undocumented region (4) does.
+ * @throws Error `<op> 0x<addr>: inside <region>, needs option <allow...>`, `outside flash`, or for a write
+ * `crosses into bank 2` (one operation drives one bank's registers, XL density). */
 function guard(op, addr, len, opts, write) {
-    var z = addr + len, e = 0;
-    memoryMap().forEach(function (r) {
-        var a = r.addr;
-        e = a + r.length;
-        if (addr < e && z > a && (write || r.allow == UNDOC) && !allowed(r.allow, opts)) {
-            throw err(op, "inside " + r.name + " " + hex(a) + "-" + hex(e - 1) + ", needs option " + r.allow, addr);
+    var z = addr + len;
+    regions(function (i, a, n) {
+        if (addr < a + n && z > a && (write || i > 3) && !allowed(i, opts)) {
+            throw err(op, "inside " + NAMES[i] + ", needs option " + flag(i), addr);
         }
     });
-    // the regions are contiguous from FLASH_BASE to the last one's end
-    if (addr < FLASH_BASE || z > e)
+    // the regions are contiguous from FLASH_BASE to AT[5]
+    if (addr < FLASH_BASE || z > AT[5])
         throw err(op, "outside flash", addr);
+    if (write && addr < BANK2_AT && z > BANK2_AT)
+        throw err(op, "crosses into bank 2", addr);
 }
 
 // STM32F1Flash: read, erase and write the internal flash of STM32F1 Espruino boards (the Espruino Original,
@@ -238,6 +249,8 @@ function guard(op, addr, len, opts, write) {
 //    read(length, addr)
 // write() and read() tell the two apart by their arguments: write(number, number) is the word form, write(data,
 // addr) needs a String, Array, ArrayBuffer or typed array; read(addr) has one argument, read(length, addr) two.
+// Also: getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}). The code is written for size too: the
+// board keeps modules/STM32F1Flash.min.js in RAM (2756 variables on the Original).
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
 /** Throw unless `v` is an integer 0..0xFFFFFFFF (an address or a length in bytes; a length also not 0); returns it.
@@ -259,55 +272,11 @@ function page(op, addr, opts, write) {
     guard(op, p, PAGE, opts, write);
     return p;
 }
-/** A plain copy (what JSON can hold) of `v`, so callers cannot change the module's state. */
-function copy(v) {
-    return JSON.parse(JSON.stringify(v));
-}
-/** The first address in [a, a + n) (n even) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two
- * native calls per CHUNK bytes when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find
- * the address otherwise. */
-function diff(a, n, e) {
-    for (var i = 0, k, got, j; i < n; i += k) {
-        k = Math.min(CHUNK, n - i);
-        if (!(e ? E.memoryArea(a + i, k) == E.toString(e.subarray(i, i + k)) : blank(a + i, k))) {
-            for (got = peek8(a + i, k), j = 0; got[j] == (e ? e[i + j] : 255); j++)
-                ;
-            return a + i + j;
-        }
-    }
-    return -1;
-}
-/** Program the half-words `hw` at even address `s`, where flash now holds `cur` (undefined: all 0xFFFF). Every
- * half-word must hold its value already (skipped) or 0xFFFF, checked for all before anything is written. Each run
- * to program is one operation (split at the start of XL bank 2: each bank has its own KEYR/SR/CR/AR), verified by
- * `verify(a, i, j)` for half-words i..j-1 at `a` (first wrong address or -1). Leaves the FPEC locked unless held. */
-function put(op, s, hw, cur, verify) {
-    var k = BANK2_AT > s ? (BANK2_AT - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i;
-    if (cur) {
-        for (i = 0; i < hw.length; i++) {
-            if (cur[i] != hw[i]) {
-                if (cur[i] != 0xffff)
-                    throw err(op, "not erased (reads 0x" + cur[i].toString(16) + ")", s + 2 * i);
-                if (runs[runs.length - 1] == i)
-                    runs[runs.length - 1]++;
-                else
-                    runs.push(i, i + 1);
-            }
-        }
-    }
-    var go = function (i, j) {
-        if (i < k && j > k)
-            go(i, k), i = k;
-        var a = s + 2 * i;
-        operate(bankOf(a), op, a, function () { return verify(a, i, j); }, hw.subarray(i, j));
-    };
-    for (i = 0; i < runs.length; i += 2)
-        go(runs[i], runs[i + 1]);
-}
 /** Call `f` with the register block of bank 1, then of bank 2 on XL density. */
 function banks(f) {
+    geometry();
     f(FPEC);
-    if (geometry().bank2)
+    if (BANK2_AT)
         f(FPEC + BANK2);
 }
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
@@ -341,27 +310,28 @@ function erase(addr, opts) {
 /** Write to flash. Two forms, told apart by the type of the first argument:
  *  - write(data, addr[, opts]) (built-in Flash form): `data` is a String, Array of bytes, ArrayBuffer or any typed
  *    array / DataView (its BYTES are written, not its elements); `addr` any byte address. Odd edges are merged into
- *    half-words that are still 0xFFFF; every target half-word must be 0xFFFF or already hold its new value, checked
- *    before anything is written. One poke16 programs the whole run (PM0075 sec. 2.3.3: half-words only), then the bytes
- *    are read back and compared.
+ *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
+ *    value: programming a half-word twice is a PGERR, controller spec sec. 8 #2), checked before anything is
+ *    written. One poke16 programs the whole run (PM0075 sec. 2.3.3: half-words only), then the bytes are read back
+ *    and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
  *  - write(addr, word[, opts]) (seed form): a 32-bit word at a 4-aligned address, as two half-word programs, low
  *    half first; `word` may be given signed (0xCAFEBABE|0) or unsigned.
  * @throws Error on a bad argument, a protected region (opts: allowFirmware / allowSavedCode / allowBootloader /
  *   allowUndocumented), a target not erased, PGERR, WRPRTERR or a read-back mismatch, naming the address.
  * A number as `data` is taken as the word form's address. */
 function write(a, b, opts) {
-    var op = "write", u, img, i, n, s, len, w;
+    var op = "write", u, img, i, n, s, len;
     if (typeof a == "number") {
-        // seed form: the two half-words of the word, low first
-        aligned(op, a);
+        // seed form: the two half-words of the word, low first, onto a word that reads 0xFFFFFFFF
+        guard(op, aligned(op, a), 4, opts, true);
         if (b !== b >>> 0 && b !== (b | 0))
             throw err(op, "bad word " + b, a);
-        guard(op, a, 4, opts, true);
-        w = b >>> 0;
-        i = peek32(a);
-        put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), [i & 0xffff, i >>> 16], function () {
-            return peek32(a) == w ? -1 : a;
-        });
+        if (~peek32(a))
+            throw err(op, "not erased", a);
+        b >>>= 0;
+        operate(bankOf(a), op, a, function () {
+            return peek32(a) == b ? -1 : a;
+        }, new Uint16Array([b, b >>> 16]));
         return;
     }
     if (Array.isArray(a)) {
@@ -379,16 +349,19 @@ function write(a, b, opts) {
     if (!n)
         throw err(op, "no data", b);
     guard(op, b, n, opts, true);
-    // the half-word image: the data, padded with 0xFF at odd edges
+    // the half-word image: the data, padded with 0xFF at odd edges, so those bytes must read 0xFF too
     img = u;
     if (s != b || n & 1 || u.byteOffset & 1) {
         img = new Uint8Array(len);
         img.fill(255);
         img.set(u, b - s);
     }
-    put(op, s, new Uint16Array(img.buffer, img.byteOffset, len >> 1), blank(s, len) ? 0 : new Uint16Array(peek8(s, len).buffer), function (a, i, j) {
-        return diff(a, 2 * (j - i), img.subarray(2 * i, 2 * j));
-    });
+    i = diff(s, len);
+    if (i >= 0)
+        throw err(op, "not erased", i);
+    operate(bankOf(s), op, s, function () {
+        return diff(s, len, img);
+    }, new Uint16Array(img.buffer, img.byteOffset, len >> 1));
 }
 /** Read flash. Two forms, told apart by whether `addr` is given (not by arguments.length: in Espruino it is never
  * smaller than the number of declared parameters):
@@ -409,7 +382,7 @@ function read(a, b, opts) {
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 function isPageSafe(addr) {
-    return blank(page("isPageSafe", addr), PAGE);
+    return diff(page("isPageSafe", addr), PAGE) < 0;
 }
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
  * undocumented region of the Original counts only with opts.allowUndocumented or setup(). @throws Error on a
@@ -433,36 +406,35 @@ function getPage(addr, opts) {
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 function getFree(opts) {
     var r = [];
-    memoryMap().forEach(function (m) {
-        if (!m.allow || (m.allow == UNDOC && allowed(UNDOC, opts)))
-            r.push({ addr: m.addr, length: m.length });
+    regions(function (i, a, n) {
+        if (allowed(i, i > 3 && opts))
+            r.push({ addr: a, length: n });
     });
     return r;
 }
-/** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",
- * "saved code" or "undocumented"; `allow` is the option erase/write need there. */
+/** The board's memory map: [{name, addr, length, allow}] in address order, with name "bootloader", "firmware",
+ * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
 function getMemoryMap() {
-    return copy(memoryMap());
+    var r = [];
+    regions(function (i, a, n) {
+        r.push({ name: NAMES[i], addr: a, length: n, allow: flag(i) || undefined });
+    });
+    return r;
 }
-/** Chip geometry read from F_SIZE (0x1FFFF7E0) and DBGMCU_IDCODE (0xE0042000): see Info. */
-function getInfo() {
-    return copy(geometry());
-}
-/** Module settings; returns them. `waitEachHalfWord`: poll SR.BSY after every half-word store (for APM32/GD32/CKS32
- * clones that drop a write issued while BSY; slower). `allowUndocumented`: use 0x08040000-0x0805FFFF on the
- * Original in every call. */
+/** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
+ * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
+ * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
+ * @throws Error if `o` is not an object. */
 function setup(o) {
     if (!o || typeof o != "object")
         throw err("setup", "bad options " + o);
     for (var k in settings)
         settings[k] = !!o[k];
-    return copy(settings);
 }
 
 exports.erase = erase;
 exports.erasePage = erasePage;
 exports.getFree = getFree;
-exports.getInfo = getInfo;
 exports.getMemoryMap = getMemoryMap;
 exports.getPage = getPage;
 exports.isPageSafe = isPageSafe;

@@ -5,13 +5,15 @@
 //    read(length, addr)
 // write() and read() tell the two apart by their arguments: write(number, number) is the word form, write(data,
 // addr) needs a String, Array, ArrayBuffer or typed array; read(addr) has one argument, read(length, addr) two.
+// Also: getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}). The code is written for size too: the
+// board keeps modules/STM32F1Flash.min.js in RAM (2756 variables on the Original).
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-import { err, hold, operate, release, settings } from "./fpec";
-import { allowed, BANK2_AT, bankOf, blank, CHUNK, geometry, guard, Info, memoryMap, Options, PAGE, Region, UNDOC } from "./memory-map";
+import { diff, err, hold, operate, release, settings } from "./fpec";
+import { allowed, bankOf, BANK2_AT, geometry, guard, NAMES, flag, Options, PAGE, Region, regions } from "./memory-map";
 import { BANK2, FPEC } from "./registers";
 
-export { Info, Options, Region };
+export { Options, Region };
 
 /** A range of flash in bytes, as the built-in Flash module returns it. */
 export interface Area { addr: number; length: number }
@@ -36,52 +38,11 @@ function page(op: string, addr: any, opts?: Options, write?: boolean): number {
   return p;
 }
 
-/** A plain copy (what JSON can hold) of `v`, so callers cannot change the module's state. */
-function copy(v: any): any {
-  return JSON.parse(JSON.stringify(v));
-}
-
-/** The first address in [a, a + n) (n even) whose byte differs from `e` (or from 0xFF without `e`), or -1. Two
- * native calls per CHUNK bytes when all match (E.memoryArea and E.toString, or peek8 and E.sum), one more to find
- * the address otherwise. */
-function diff(a: number, n: number, e?: Uint8Array): number {
-  for (var i = 0, k: number, got: any, j: number; i < n; i += k) {
-    k = Math.min(CHUNK, n - i);
-    if (!(e ? E.memoryArea(a + i, k) == E.toString(e.subarray(i, i + k)) : blank(a + i, k))) {
-      for (got = (peek8 as any)(a + i, k), j = 0; got[j] == (e ? e[i + j] : 255); j++);
-      return a + i + j;
-    }
-  }
-  return -1;
-}
-
-/** Program the half-words `hw` at even address `s`, where flash now holds `cur` (undefined: all 0xFFFF). Every
- * half-word must hold its value already (skipped) or 0xFFFF, checked for all before anything is written. Each run
- * to program is one operation (split at the start of XL bank 2: each bank has its own KEYR/SR/CR/AR), verified by
- * `verify(a, i, j)` for half-words i..j-1 at `a` (first wrong address or -1). Leaves the FPEC locked unless held. */
-function put(op: string, s: number, hw: Uint16Array, cur: any, verify: (a: number, i: number, j: number) => number) {
-  var k = BANK2_AT > s ? (BANK2_AT - s) >> 1 : 0, runs = cur ? [] : [0, hw.length], i: number;
-  if (cur) {
-    for (i = 0; i < hw.length; i++) {
-      if (cur[i] != hw[i]) {
-        if (cur[i] != 0xffff) throw err(op, "not erased (reads 0x" + cur[i].toString(16) + ")", s + 2 * i);
-        if (runs[runs.length - 1] == i) runs[runs.length - 1]++;
-        else runs.push(i, i + 1);
-      }
-    }
-  }
-  var go = function (i: number, j: number) {
-    if (i < k && j > k) go(i, k), i = k;
-    var a = s + 2 * i;
-    operate(bankOf(a), op, a, function () { return verify(a, i, j); }, hw.subarray(i, j));
-  };
-  for (i = 0; i < runs.length; i += 2) go(runs[i], runs[i + 1]);
-}
-
 /** Call `f` with the register block of bank 1, then of bank 2 on XL density. */
 function banks(f: (b: number) => void): void {
+  geometry();
   f(FPEC);
-  if (geometry().bank2) f(FPEC + BANK2);
+  if (BANK2_AT) f(FPEC + BANK2);
 }
 
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
@@ -117,35 +78,36 @@ export function erase(addr: number, opts?: Options): boolean {
 }
 
 /** Write the bytes of `data` (String, Array of bytes, ArrayBuffer, typed array or DataView) at byte address
- * `addr`, then read them back (built-in Flash form). Targets must read 0xFFFF (or already hold the value).
+ * `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
  * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
 export function write(data: string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
-/** Write the 32-bit `word` at 4-aligned `addr` as two half-words, low half first, and read it back (seed form).
+/** Write the 32-bit `word` at 4-aligned `addr` (reading 0xFFFFFFFF) as two half-words, low half first, and read it
+ * back (seed form).
  * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
 export function write(addr: number, word: number, opts?: Options): void;
 /** Write to flash. Two forms, told apart by the type of the first argument:
  *  - write(data, addr[, opts]) (built-in Flash form): `data` is a String, Array of bytes, ArrayBuffer or any typed
  *    array / DataView (its BYTES are written, not its elements); `addr` any byte address. Odd edges are merged into
- *    half-words that are still 0xFFFF; every target half-word must be 0xFFFF or already hold its new value, checked
- *    before anything is written. One poke16 programs the whole run (PM0075 sec. 2.3.3: half-words only), then the bytes
- *    are read back and compared.
+ *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
+ *    value: programming a half-word twice is a PGERR, controller spec sec. 8 #2), checked before anything is
+ *    written. One poke16 programs the whole run (PM0075 sec. 2.3.3: half-words only), then the bytes are read back
+ *    and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
  *  - write(addr, word[, opts]) (seed form): a 32-bit word at a 4-aligned address, as two half-word programs, low
  *    half first; `word` may be given signed (0xCAFEBABE|0) or unsigned.
  * @throws Error on a bad argument, a protected region (opts: allowFirmware / allowSavedCode / allowBootloader /
  *   allowUndocumented), a target not erased, PGERR, WRPRTERR or a read-back mismatch, naming the address.
  * A number as `data` is taken as the word form's address. */
 export function write(a: any, b: any, opts?: Options): void {
-  var op = "write", u: Uint8Array, img: Uint8Array, i: number, n: number, s: number, len: number, w: number;
+  var op = "write", u: Uint8Array, img: Uint8Array, i: number, n: number, s: number, len: number;
   if (typeof a == "number") {
-    // seed form: the two half-words of the word, low first
-    aligned(op, a);
+    // seed form: the two half-words of the word, low first, onto a word that reads 0xFFFFFFFF
+    guard(op, aligned(op, a), 4, opts, true);
     if (b !== b >>> 0 && b !== (b | 0)) throw err(op, "bad word " + b, a);
-    guard(op, a, 4, opts, true);
-    w = b >>> 0;
-    i = peek32(a);
-    put(op, a, new Uint16Array([w & 0xffff, w >>> 16]), [i & 0xffff, i >>> 16], function () {
-      return peek32(a) == w ? -1 : a;
-    });
+    if (~peek32(a)) throw err(op, "not erased", a);
+    b >>>= 0;
+    operate(bankOf(a), op, a, function () {
+      return peek32(a) == b ? -1 : a;
+    }, new Uint16Array([b, b >>> 16]));
     return;
   }
   if (Array.isArray(a)) {
@@ -158,17 +120,18 @@ export function write(a: any, b: any, opts?: Options): void {
   len = ((b + n + 1) & ~1) - s;
   if (!n) throw err(op, "no data", b);
   guard(op, b, n, opts, true);
-  // the half-word image: the data, padded with 0xFF at odd edges
+  // the half-word image: the data, padded with 0xFF at odd edges, so those bytes must read 0xFF too
   img = u;
   if (s != b || n & 1 || u.byteOffset & 1) {
     img = new Uint8Array(len);
     img.fill(255);
     img.set(u, b - s);
   }
-  put(op, s, new Uint16Array(img.buffer, img.byteOffset, len >> 1),
-    blank(s, len) ? 0 : new Uint16Array((peek8 as any)(s, len).buffer), function (a, i, j) {
-      return diff(a, 2 * (j - i), img.subarray(2 * i, 2 * j));
-    });
+  i = diff(s, len);
+  if (i >= 0) throw err(op, "not erased", i);
+  operate(bankOf(s), op, s, function () {
+    return diff(s, len, img);
+  }, new Uint16Array(img.buffer, img.byteOffset, len >> 1));
 }
 
 /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
@@ -196,7 +159,7 @@ export function read(a: any, b?: any, opts?: Options): any {
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 export function isPageSafe(addr: number): boolean {
-  return blank(page("isPageSafe", addr), PAGE);
+  return diff(page("isPageSafe", addr), PAGE) < 0;
 }
 
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
@@ -221,28 +184,27 @@ export function getPage(addr: number, opts?: Options): Area | undefined {
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 export function getFree(opts?: Options): Area[] {
   var r: Area[] = [];
-  memoryMap().forEach(function (m) {
-    if (!m.allow || (m.allow == UNDOC && allowed(UNDOC, opts))) r.push({ addr: m.addr, length: m.length });
+  regions(function (i, a, n) {
+    if (allowed(i, i > 3 && opts)) r.push({ addr: a, length: n });
   });
   return r;
 }
 
-/** The board's memory map: [{name, addr, length, allow}] with name "bootloader", "firmware", "free",
- * "saved code" or "undocumented"; `allow` is the option erase/write need there. */
+/** The board's memory map: [{name, addr, length, allow}] in address order, with name "bootloader", "firmware",
+ * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
 export function getMemoryMap(): Region[] {
-  return copy(memoryMap());
+  var r: Region[] = [];
+  regions(function (i, a, n) {
+    r.push({ name: NAMES[i], addr: a, length: n, allow: flag(i) || undefined });
+  });
+  return r;
 }
 
-/** Chip geometry read from F_SIZE (0x1FFFF7E0) and DBGMCU_IDCODE (0xE0042000): see Info. */
-export function getInfo(): Info {
-  return copy(geometry());
-}
-
-/** Module settings; returns them. `waitEachHalfWord`: poll SR.BSY after every half-word store (for APM32/GD32/CKS32
- * clones that drop a write issued while BSY; slower). `allowUndocumented`: use 0x08040000-0x0805FFFF on the
- * Original in every call. */
-export function setup(o: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }) {
+/** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
+ * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
+ * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
+ * @throws Error if `o` is not an object. */
+export function setup(o: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }): void {
   if (!o || typeof o != "object") throw err("setup", "bad options " + o);
   for (var k in settings) settings[k] = !!(o as any)[k];
-  return copy(settings) as { waitEachHalfWord: boolean; allowUndocumented: boolean };
 }

@@ -10,8 +10,6 @@ for (const build of BUILDS) {
   describe(`${build} on a medium-density STM32F103RB (128 KB, 1 KB pages)`, () => {
     test("geometry and memory map: no bootloader, firmware from 0x08000000, 1 KB pages", () => {
       const { f } = boardWith(build, { model: "medium" });
-      const i = f.getInfo();
-      assert.deepEqual([i.length, i.pageSize, i.pages, i.devId], [131072, 1024, 128, 0x410]);
       assert.deepEqual(plain(f.getMemoryMap()).map((r) => [r.name, r.addr, r.length]), [
         ["firmware", 0x08000000, 0x16c00],
         ["free", 0x08016c00, 0x0801c000 - 0x08016c00],
@@ -37,7 +35,7 @@ for (const build of BUILDS) {
     test("guards: firmware and saved code refused, flash unchanged", () => {
       const { board, f } = boardWith(build, { model: "medium" });
       const before = board.flash();
-      assert.throws(() => f.erasePage(0x08000000), /erasePage 0x08000000: inside firmware 0x08000000-0x08016BFF/);
+      assert.throws(() => f.erasePage(0x08000000), /erasePage 0x8000000: inside firmware, needs option allowFirmware/);
       assert.throws(() => f.erasePage(0x0801c000), /inside saved code/);
       assert.throws(() => f.write("x", 0x08020000), /outside flash/);
       assert.deepEqual(board.flash(), before);
@@ -46,17 +44,17 @@ for (const build of BUILDS) {
     test("WRPRTERR on medium density: WRPR bit k protects pages 4k..4k+3", () => {
       // page 0x08017000 is page 92 -> bit 23
       const { board, f } = boardWith(build, { model: "medium", wrpr: ~(1 << 23) >>> 0 });
-      assert.throws(() => f.write("x", 0x08017000), /write 0x08017000: write-protected \(WRPRTERR\)/);
+      assert.throws(() => f.write("x", 0x08017000), /write 0x8017000: write-protected \(WRPRTERR\)/);
       f.write("y", 0x08017000 + 4 * 1024); // page 96, bit 24: not protected
       assert.equal(cr(board) & 0xff, CR_LOCK);
     });
   });
 
   describe(`${build} on an XL-density STM32F103ZG (1 MB, two banks)`, () => {
-    test("geometry: 2 KB pages, bank 2 at 0x08080000", () => {
+    test("geometry: 1 MB in 2 KB pages", () => {
       const { f } = boardWith(build, { model: "xl" });
-      const i = f.getInfo();
-      assert.deepEqual([i.length, i.pageSize, i.devId, i.bank2], [1048576, 2048, 0x430, 0x08080000]);
+      assert.deepEqual(plain(f.getPage(0x080fffff)), { addr: 0x080ff800, length: 2048 });
+      assert.equal(f.getPage(0x08100000), undefined);
     });
 
     test("bank 2 pages erase and program through KEYR2/SR2/CR2/AR2; both banks locked after", () => {
@@ -73,11 +71,15 @@ for (const build of BUILDS) {
       assert.equal(board.counters.busFaults, 0);
     });
 
-    test("a write across the bank boundary is split between the banks", () => {
+    test("a write across the bank boundary is refused, flash untouched; each bank's part on its own works", () => {
       const { board, f } = boardWith(build, { model: "xl" });
       const data = board.eval("var d = new Uint8Array(64); for (var i = 0; i < 64; i++) d[i] = i + 1; d");
-      f.write(data, 0x08080000 - 31);
-      assert.deepEqual(f.read(64, 0x08080000 - 31), data);
+      const before = board.flash();
+      assert.throws(() => f.write(data, 0x08080000 - 31), /write 0x807ffe1: crosses into bank 2/);
+      assert.deepEqual(board.flash(), before);
+      f.write(data.subarray(0, 31), 0x08080000 - 31);
+      f.write(data.subarray(31), 0x08080000);
+      assert.deepEqual(f.read(64, 0x08080000 - 31), data, "reads may cross");
       assert.equal(cr(board, 0) & 0xff, CR_LOCK);
       assert.equal(cr(board, 1) & 0xff, CR_LOCK);
     });
@@ -100,8 +102,8 @@ for (const build of BUILDS) {
   describe(`${build} when DBGMCU_IDCODE reads 0 (F1 errata: debug registers not readable by user software)`, () => {
     test("the Original falls back on F_SIZE: 256 KB -> 2 KB pages; erase is still one whole page", () => {
       const { board, f } = boardWith(build, { idcodeReadable: false });
-      const i = f.getInfo();
-      assert.deepEqual([i.devId, i.pageSize, i.length], [0, 2048, 262144]);
+      assert.equal(f.getPage(0x0802f000).length, 2048);
+      assert.equal(plain(f.getMemoryMap()).pop().addr, 0x08040000, "256 KB documented");
       preload(board, 0x0802f000, new Uint8Array(2048).fill(1));
       f.erasePage(0x0802f7ff);
       assert.equal(f.isPageSafe(0x0802f000), true);
@@ -109,9 +111,34 @@ for (const build of BUILDS) {
 
     test("medium density falls back on F_SIZE: 128 KB -> 1 KB pages", () => {
       const { f } = boardWith(build, { model: "medium", idcodeReadable: false });
-      const i = f.getInfo();
-      assert.deepEqual([i.devId, i.pageSize, i.length], [0, 1024, 131072]);
+      assert.equal(f.getPage(0x08017000).length, 1024);
       f.erasePage(0x08017000);
+    });
+
+    test("XL density: bank 2 follows F_SIZE (> 512 KB), so it is still driven through KEYR2/SR2/CR2/AR2", () => {
+      const { board, f } = boardWith(build, { model: "xl", idcodeReadable: false });
+      f.erasePage(0x08090000);
+      f.write("bank two", 0x08090010);
+      assert.equal(String.fromCharCode(...f.read(8, 0x08090010)), "bank two");
+      assert.equal(cr(board, 1) & 0xff, CR_LOCK);
+      assert.equal(board.counters.busFaults, 0);
+    });
+  });
+}
+
+for (const build of BUILDS) {
+  describe(`${build} on a connectivity-line STM32F105RB (128 KB, 2 KB pages, DEV_ID 0x418)`, () => {
+    test("DEV_ID 0x418 gives 2 KB pages although F_SIZE is 128 KB: erase takes the whole 2 KB page", () => {
+      const { board, f } = boardWith(build, { model: "connectivity" });
+      assert.deepEqual(plain(f.getPage(0x08017fff)), { addr: 0x08017800, length: 2048 });
+      preload(board, 0x08017000, new Uint8Array(4096).fill(0x55));
+      f.erasePage(0x08017800);
+      const fl = board.flash();
+      assert.ok(fl.subarray(0x17800, 0x18000).every((b) => b === 0xff), "all 2 KB erased and verified");
+      assert.ok(fl.subarray(0x17000, 0x17800).every((b) => b === 0x55), "the page before is kept");
+      f.write("connectivity", 0x08017800);
+      assert.equal(String.fromCharCode(...f.read(12, 0x08017800)), "connectivity");
+      assert.equal(cr(board) & 0xff, CR_LOCK);
     });
   });
 }

@@ -23,15 +23,15 @@ function refuses(board, fn, re) {
 
 for (const build of BUILDS) {
   describe(`${build} on the virtual Espruino Original`, () => {
-    test("getInfo reads F_SIZE and DBGMCU_IDCODE: 256 KB, 2 KB pages, DEV_ID 0x414", () => {
-      const { f } = boardWith(build);
-      const i = f.getInfo();
-      assert.equal(i.addr, 0x08000000);
-      assert.equal(i.length, 262144);
-      assert.equal(i.pageSize, 2048);
-      assert.equal(i.pages, 128);
-      assert.equal(i.devId, 0x414);
-      assert.equal(i.bank2, 0);
+    test("geometry from F_SIZE: 256 KB of documented flash in 2 KB pages; getInfo() is gone (size)", () => {
+      const { board, f } = boardWith(build);
+      assert.equal(f.getPage(FREE).length, 2048);
+      const m = f.getMemoryMap();
+      assert.equal(m[3].addr + m[3].length, 0x08040000, "saved code ends at the end of documented flash");
+      assert.equal(f.getInfo, undefined);
+      board.resetCounters();
+      f.getPage(0x08000000);
+      assert.equal(board.counters.nativeCalls, 0, "geometry and memory map are read once");
     });
 
     test("getMemoryMap: bootloader, firmware (+ .data page), free, saved code, undocumented", () => {
@@ -117,16 +117,17 @@ for (const build of BUILDS) {
       f.write([0x22], FREE + 9);
       assert.deepEqual([...f.read(6, FREE + 5)], [0xff, 0x11, 0xff, 0xff, 0x22, 0xff]);
       // the half-word at FREE+8 reads 0x22FF: its free byte cannot be merged any more (that needs a re-program)
-      refuses(board, () => f.write([0x44], FREE + 8), /write 0x0802F008: not erased \(reads 0x22ff\)/);
+      refuses(board, () => f.write([0x44], FREE + 8), /write 0x802f009: not erased/);
       assertLocked(board);
     });
 
-    test("write(data, addr) over data that already holds the same bytes skips them; a different value is refused", () => {
+    test("write(data, addr) onto programmed bytes is refused before anything is written, even the same bytes", () => {
       const { board, f } = boardWith(build);
       f.write("ABCD", FREE);
-      f.write("ABCDEF", FREE); // first 4 bytes equal, last 2 blank
+      refuses(board, () => f.write("ABCDEF", FREE), /write 0x802f000: not erased/);
+      refuses(board, () => f.write("XXXXXX", FREE + 2), /write 0x802f002: not erased/);
+      f.write("EF", FREE + 4); // the blank bytes after them are still writable
       assert.equal(String.fromCharCode(...f.read(6, FREE)), "ABCDEF");
-      refuses(board, () => f.write("ABXDEFGH", FREE), /write 0x0802F002: not erased/);
     });
 
     test("a write spanning pages and a whole 2 KB page in one call", () => {
@@ -156,7 +157,7 @@ for (const build of BUILDS) {
       assert.deepEqual([...f.read(4, FREE)], [0xbe, 0xba, 0xfe, 0xca]);
       f.write(FREE + 4, 0xdeadbeef | 0);
       assert.equal(f.read(FREE + 4), 0xdeadbeef);
-      f.write(FREE + 4, 0xdeadbeef); // same value again: nothing to do
+      refuses(board, () => f.write(FREE + 4, 0xdeadbeef), /write 0x802f004: not erased/); // same value: refused too
       assertLocked(board);
       assert.equal(f.read(FREE + 8), 0xffffffff);
       assert.equal(board.counters.busFaults, 0, "only half-word stores reach flash");
@@ -169,7 +170,7 @@ for (const build of BUILDS) {
       assert.equal(one.constructor.name, "Uint8Array");
       assert.deepEqual([...one], [0x5a]);
       assert.equal(f.read(5, 0x08000000).length, 5, "reading the bootloader is allowed");
-      assert.throws(() => f.read(4, 0x08040000), /read 0x08040000: inside undocumented/);
+      assert.throws(() => f.read(4, 0x08040000), /read 0x8040000: inside undocumented/);
     });
 
     test("isPageSafe: true on a blank page, false when any byte is programmed", () => {
@@ -203,14 +204,14 @@ for (const build of BUILDS) {
 
     test("guards: bootloader, firmware and saved code refuse erase/write unless overridden", () => {
       const { board, f } = boardWith(build);
-      refuses(board, () => f.erasePage(0x08000000), /erasePage 0x08000000: inside bootloader 0x08000000-0x080027FF, needs option allowBootloader/);
+      refuses(board, () => f.erasePage(0x08000000), /erasePage 0x8000000: inside bootloader, needs option allowBootloader/);
       refuses(board, () => f.erasePage(0x08002800), /inside firmware/);
-      refuses(board, () => f.erasePage(FREE - 1), /erasePage 0x0802E800: inside firmware/);
+      refuses(board, () => f.erasePage(FREE - 1), /erasePage 0x802e800: inside firmware/);
       refuses(board, () => f.erasePage(CODE), /inside saved code/);
       refuses(board, () => f.erasePage(0x08040000), /inside undocumented/);
       refuses(board, () => f.write(0x08001000, 0), /inside bootloader/);
       refuses(board, () => f.write("x", 0x08010000), /inside firmware/);
-      refuses(board, () => f.write(new Uint8Array(8), CODE - 4), /write 0x0803AFFC: inside saved code/);
+      refuses(board, () => f.write(new Uint8Array(8), CODE - 4), /write 0x803affc: inside saved code/);
       refuses(board, () => f.erase(0x08003000, { allowBootloader: true }), /inside firmware/);
       // explicit overrides work
       f.erasePage(CODE, { allowSavedCode: true });
@@ -226,12 +227,15 @@ for (const build of BUILDS) {
 
     test("setup({allowUndocumented:true}) opens 0x08040000-0x0805FFFF to every call", () => {
       const { f } = boardWith(build);
-      assert.deepEqual({ ...f.setup({ allowUndocumented: true }) }, { waitEachHalfWord: false, allowUndocumented: true });
+      assert.equal(f.setup({ allowUndocumented: true }), undefined);
       f.erasePage(0x0805f800);
       f.write([1, 2], 0x0805f800);
       assert.equal(f.read(0x0805f800), 0xffff0201);
       assert.equal(f.getFree().length, 2);
       assert.throws(() => f.setup(), /setup: bad options/);
+      assert.throws(() => f.setup(1), /setup: bad options 1/);
+      f.setup({});
+      assert.throws(() => f.read(4, 0x08040000), /inside undocumented/);
     });
 
     describe("bad input gets a clear Error and leaves flash untouched", () => {
@@ -243,20 +247,20 @@ for (const build of BUILDS) {
         ["erasePage non-integer", () => f.erasePage(FREE + 0.5), /bad addr/],
         ["erasePage negative", () => f.erasePage(-2048), /bad addr -2048/],
         ["erasePage missing", () => f.erasePage(), /bad addr undefined/],
-        ["erasePage outside flash", () => f.erasePage(0x08060000), /erasePage 0x08060000: outside flash/],
+        ["erasePage outside flash", () => f.erasePage(0x08060000), /erasePage 0x8060000: outside flash/],
         ["erasePage below flash", () => f.erasePage(0x07fff800), /outside flash/],
         ["erasePage in RAM", () => f.erasePage(0x20000000), /outside flash/],
         ["erasePage too big", () => f.erasePage(0x100000000), /bad addr/],
         ["erase Infinity", () => f.erase(Infinity), /bad addr/],
-        ["write word non-number word", () => f.write(FREE, "1"), /write 0x0802F000: bad word 1/],
+        ["write word non-number word", () => f.write(FREE, "1"), /write 0x802f000: bad word 1/],
         ["write word NaN", () => f.write(FREE, NaN), /bad word NaN/],
         ["write word non-integer", () => f.write(FREE, 1.5), /bad word 1.5/],
         ["write word too big", () => f.write(FREE, 0x100000000), /bad word/],
         ["write word missing", () => f.write(FREE), /bad word undefined/],
-        ["write word unaligned", () => f.write(FREE + 2, 1), /write 0x0802F002: not 4-aligned/],
+        ["write word unaligned", () => f.write(FREE + 2, 1), /write 0x802f002: not 4-aligned/],
         ["write word negative addr", () => f.write(-4, 1), /bad addr -4/],
         ["write word outside", () => f.write(0x08060000, 1), /outside flash/],
-        ["write word non-blank", () => f.write(FREE + 64, 0), /write 0x0802F040: not erased \(reads 0x6164\)/],
+        ["write word non-blank", () => f.write(FREE + 64, 0), /write 0x802f040: not erased/],
         ["write data missing", () => f.write(), /write: bad data/],
         ["write data object", () => f.write({}, FREE), /bad data/],
         ["write data null", () => f.write(null, FREE), /bad data/],
@@ -265,7 +269,7 @@ for (const build of BUILDS) {
         ["write data addr string", () => f.write("x", "1"), /bad addr 1/],
         ["write data addr NaN", () => f.write([1], NaN), /bad addr NaN/],
         ["write data addr non-integer", () => f.write([1], FREE + 0.25), /bad addr/],
-        ["write empty string", () => f.write("", FREE), /write 0x0802F000: no data/],
+        ["write empty string", () => f.write("", FREE), /write 0x802f000: no data/],
         ["write empty array", () => f.write([], FREE), /no data/],
         ["write empty typed array", () => f.write(board.eval("new Uint8Array(0)"), FREE), /no data/],
         ["write array element > 255", () => f.write([1, 256], FREE), /write: bad byte data\[1\]/],
@@ -275,10 +279,10 @@ for (const build of BUILDS) {
         ["write oversized: past free into saved code", () => f.write(board.eval("new Uint8Array(0xC001)"), FREE), /inside saved code/],
         ["write oversized: past end of flash", () => f.write(board.eval("new Uint8Array(0x60001)"), 0x08000000, {
           allowBootloader: true, allowFirmware: true, allowSavedCode: true, allowUndocumented: true }), /outside flash/],
-        ["write non-blank target", () => f.write("DATA", FREE + 64), /write 0x0802F040: not erased/],
-        ["write non-blank at odd edge", () => f.write("q", FREE + 67), /write 0x0802F042: not erased/],
+        ["write non-blank target", () => f.write("DATA", FREE + 64), /write 0x802f040: not erased/],
+        ["write non-blank at odd edge", () => f.write("q", FREE + 67), /write 0x802f042: not erased/],
         ["read non-number", () => f.read("4"), /read: bad addr 4/],
-        ["read unaligned", () => f.read(FREE + 1), /read 0x0802F001: not 4-aligned/],
+        ["read unaligned", () => f.read(FREE + 1), /read 0x802f001: not 4-aligned/],
         ["read outside", () => f.read(0x08060000), /outside flash/],
         ["read length 0", () => f.read(0, FREE), /read: bad length 0/],
         ["read length negative", () => f.read(-1, FREE), /bad length/],
@@ -296,9 +300,9 @@ for (const build of BUILDS) {
       // cover pages 0..61, bit 31 covers pages 62..127 (controller spec sec. 7.1)
       const { board, f } = boardWith(build, { wrpr: 0x7fffffff });
       preload(board, FREE, [1, 2, 3, 4]);
-      refuses(board, () => f.erasePage(FREE), /erasePage 0x0802F000: write-protected \(WRPRTERR\)/);
-      refuses(board, () => f.write("hi", FREE + 8), /write 0x0802F008: write-protected \(WRPRTERR\)/);
-      refuses(board, () => f.write(FREE + 16, 5), /write 0x0802F010: write-protected \(WRPRTERR\)/);
+      refuses(board, () => f.erasePage(FREE), /erasePage 0x802f000: write-protected \(WRPRTERR\)/);
+      refuses(board, () => f.write("hi", FREE + 8), /write 0x802f008: write-protected \(WRPRTERR\)/);
+      refuses(board, () => f.write(FREE + 16, 5), /write 0x802f010: write-protected \(WRPRTERR\)/);
       assert.equal(board.chip.read32(0x4002200c) & 0x34, 0, "SR flags cleared after the error");
     });
 
@@ -309,15 +313,15 @@ for (const build of BUILDS) {
       board.eval("var _peek8 = peek8, _peek32 = peek32, lie8 = 1, lie32 = 1;" +
         "peek8 = function (a, n) { var r = _peek8(a, n); if (a == 0x0802F000 && n == 4 && lie8) { lie8 = 0; r.fill(255); } return r; };" +
         "peek32 = function (a, n) { var r = _peek32(a, n); if (a == 0x0802F000 && lie32) { lie32 = 0; return 0xFFFFFFFF; } return r; };");
-      refuses(board, () => f.write([1, 2, 3, 4], FREE), /write 0x0802F000: not erased \(PGERR\) \(reads 0x0\)/);
-      refuses(board, () => f.write(FREE, 0x01020304), /write 0x0802F000: not erased \(PGERR\)/);
+      refuses(board, () => f.write([1, 2, 3, 4], FREE), /write 0x802f000: not erased \(PGERR\)/);
+      refuses(board, () => f.write(FREE, 0x01020304), /write 0x802f000: not erased \(PGERR\)/);
     });
 
     test("a wrong key sequence locks the FPEC until reset: clear errors, flash untouched, reset recovers", () => {
       const { board, f } = boardWith(build);
       preload(board, FREE, [1]);
       board.eval("poke32(0x40022004, 0x12345678)"); // wrong KEY1: FPEC locked until reset, bus fault
-      refuses(board, () => f.erasePage(FREE), /erasePage 0x0802F000: FPEC locked until reset/);
+      refuses(board, () => f.erasePage(FREE), /erasePage 0x802f000: FPEC locked until reset/);
       refuses(board, () => f.write([7], FREE + 2), /FPEC locked until reset/);
       refuses(board, () => f.unlock(), /unlock 0x40022010: FPEC locked until reset/);
       board.reset(); // RAM cleared, flash kept: load the module again, as after a power cycle
@@ -375,7 +379,7 @@ for (const build of BUILDS) {
       const { board, f } = boardWith(build, { clone: true });
       // the first half-word is programmed, the two stored while it was BSY are lost: a hardware failure, reported
       assert.throws(() => f.write(board.eval("new Uint8Array([1,2,3,4,5,6])"), FREE),
-        /write 0x0802F002: read-back mismatch \(reads 0xff\)/);
+        /write 0x802f002: read-back mismatch/);
       assertLocked(board);
       assert.ok(board.counters.droppedWrites >= 2);
       f.setup({ waitEachHalfWord: true });
