@@ -2,7 +2,8 @@
 // asserted by module.test.js (native-call budgets); here only what makes the benchmark a fair report.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { benchClone, benchOriginal, benchSeed, floors, moduleBytes, readmeSection, runBench, table,
+import { readFileSync } from "node:fs";
+import { benchClone, benchOriginal, benchSeed, floors, moduleBytes, readmeSection, runBench, spliceSpeed, table,
   targetLines } from "../bench/bench.js";
 
 const results = runBench();
@@ -90,4 +91,9 @@ test("the benchmark functions run on their own and the table/README text show ev
   assert.match(md, /^## Speed\n/);
   assert.ok(md.includes(t));
   assert.ok(md.includes(String(results.bytes["modules/STM32F1Flash.min.js"])));
+});
+
+test("README.md's Speed section is what the benchmark gives for the committed module (run npm run bench)", () => {
+  const md = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  assert.equal(spliceSpeed(md, readmeSection(results)), md);
 });
