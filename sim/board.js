@@ -9,32 +9,34 @@ import { EspruinoRuntime } from "./espruino.js";
 import { computeLayout, prefillFlash } from "./layout.js";
 import { builtinFlashModule } from "./builtin-flash.js";
 
-/** Per-model firmware facts (espruino-platform.md §1, §2). Values marked "approx." are plausible, not measured. */
+/** Per-model firmware facts (espruino-platform.md §1, §2). Values marked "approx." are plausible, not measured.
+ * `total` is the board file's 'variables' (ESPRUINOBOARD.py 2756, HYSTM32_28.py 700); `blocksize` the JsVar size
+ * Espruino's src/jsutils.h picks for that count: 12 bytes up to 2047 variables, 13 up to 8191. */
 export const FIRMWARE = {
   original: {
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "ESPRUINOBOARD", RAM: 49152, FLASH: 262144, SPIFLASH: 0,
       STORAGE: 20480, CONSOLE: "USB", MODULES: "Flash,Storage,heatshrink,net,dgram,http,NetworkJS,Wiznet,CC3000", EXPTR: 536871016 },
-    total: 2756, blocksize: 16, baseUsage: 120, stackEndAddress: 0x2000b1d8, stackFree: 3800,   // usage/stack approx.
+    total: 2756, blocksize: 13, baseUsage: 120, stackEndAddress: 0x2000b1d8, stackFree: 3800,   // usage/stack approx.
     features: { crc32: true, nativeCall: true, flashModule: true },
   },
   medium: {
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "HYSTM32_28", RAM: 20480, FLASH: 131072, SPIFLASH: 0,
       STORAGE: 16384, CONSOLE: "USART1", MODULES: "", EXPTR: 536871016 },
-    total: 1000, blocksize: 12, baseUsage: 100, stackEndAddress: 0x20004530, stackFree: 2400,   // approx.
+    total: 700, blocksize: 12, baseUsage: 100, stackEndAddress: 0x20004530, stackFree: 2400,   // approx.
     features: { crc32: false, nativeCall: false, flashModule: false },   // SAVE_ON_FLASH build
   },
   connectivity: {
     // fictional board: Espruino has no STM32F105/107 board file
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "STM32F105_CL", RAM: 65536, FLASH: 131072, SPIFLASH: 0,
       STORAGE: 16384, CONSOLE: "USART1", MODULES: "", EXPTR: 536871016 },
-    total: 3000, blocksize: 16, baseUsage: 120, stackEndAddress: 0x20010000, stackFree: 8000,
+    total: 3000, blocksize: 13, baseUsage: 120, stackEndAddress: 0x20010000, stackFree: 8000,
     features: { crc32: false, nativeCall: false, flashModule: false },
   },
   xl: {
     // fictional board: Espruino has no STM32F103xG board file
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "STM32F1_XL", RAM: 98304, FLASH: 1048576, SPIFLASH: 0,
       STORAGE: 65536, CONSOLE: "USART1", MODULES: "Flash,Storage", EXPTR: 536871016 },
-    total: 5000, blocksize: 16, baseUsage: 120, stackEndAddress: 0x20015000, stackFree: 8000,
+    total: 5000, blocksize: 13, baseUsage: 120, stackEndAddress: 0x20015000, stackFree: 8000,
     features: { crc32: true, nativeCall: true, flashModule: true },
   },
 };

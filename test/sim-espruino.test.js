@@ -125,7 +125,7 @@ describe("process", () => {
       "stackEndAddress", "stackFree", "flash_start", "flash_binary_end", "flash_code_start", "flash_length"]);
     assert.equal(m.total, 2756);
     assert.equal(m.free + m.usage, 2756);
-    assert.equal(m.blocksize, 16);
+    assert.equal(m.blocksize, 13, "2756 variables: 12-bit refs, 13-byte JsVars (src/jsutils.h)");
     assert.equal(m.flash_start, 0x08000000);
     assert.equal(m.flash_binary_end, 0x0002e7a0);
     assert.equal(m.flash_code_start, 0x0803b000);
