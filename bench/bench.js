@@ -151,6 +151,11 @@ function perWord(row, name) {
   };
 }
 
+/** True when FLASH_CR.LOCK is set (the module's lock rule; the seed never sets it). */
+function isLocked(board) {
+  return (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
+}
+
 /** Bytes of flash at `addr` straight from the chip model (no native calls counted). */
 function flashBytes(board, addr, len) {
   return board.chip.flash.bytes.slice(addr - 0x08000000, addr - 0x08000000 + len);
@@ -192,12 +197,12 @@ export function benchOriginal(o = {}) {
   const ew = ours("erasePage + write(data, addr) of a 2 KB page, with its verify", { op: "eraseWrite",
     floorUs: fl.eraseWritePageUs }, () => board.eval(`F.erasePage(${pageW}); F.write(D, ${pageW});`));
   ew.row.ok = equalBytes(flashBytes(board, pageW, PAGE), data);
-  ew.row.locked = (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
+  ew.row.locked = isLocked(board);
 
   const ww = ours("512 x write(addr, word) filling a page", { op: "wordWrites", floorUs: fl.programPageUs },
     () => board.eval(`for (var i = 0; i < 512; i++) F.write(${pageWords} + 4 * i, W[i]);`));
   ww.row.ok = equalBytes(flashBytes(board, pageWords, PAGE), data);
-  ww.row.locked = (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
+  ww.row.locked = isLocked(board);
   rows.push(perWord(ww.row, "  per word"));
 
   const ps = ours("isPageSafe(page) (blank page: whole page checked)", { op: "isPageSafe" },
@@ -232,12 +237,12 @@ export function benchSeed(o = {}) {
   const sp = seed("unlock + erase + 512 x write(addr, word) + peek32 verify of a 2 KB page", { op: "eraseWrite",
     floorUs: fl.eraseWritePageUs }, () => board.eval(`SEED.writePage(${seedPage}, W)`));
   sp.row.ok = sp.value === true && equalBytes(flashBytes(board, seedPage, PAGE), data);
-  sp.row.locked = (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
+  sp.row.locked = isLocked(board);
 
   const sw = seed("unlock + 512 x write(addr, word) filling a page", { op: "wordWrites", floorUs: fl.programPageUs },
     () => board.eval(`SEED.unlock(); SEED.writeWords(${seedWords}, W);`));
   sw.row.ok = equalBytes(flashBytes(board, seedWords, PAGE), data);
-  sw.row.locked = (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
+  sw.row.locked = isLocked(board);
   rows.push(perWord(sw.row, "  per word"));
 
   const sps = seed("isPageSafe(page) (peek32 loop, blank page)", { op: "isPageSafe" },
@@ -262,7 +267,7 @@ export function benchClone(o = {}) {
     impl: "STM32F1Flash", op: "cloneEraseWrite", floorUs: floors(timing).eraseWritePageUs,
   }, () => board.eval(`F.erasePage(${p0}); F.write(D, ${p0});`));
   row.ok = equalBytes(flashBytes(board, p0, PAGE), data);
-  row.locked = (board.chip.read32(FLASH_CR) & CR_LOCK) !== 0;
+  row.locked = isLocked(board);
   return { rows: [row] };
 }
 
