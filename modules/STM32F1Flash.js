@@ -207,11 +207,9 @@ function bounds() {
     }
     return AT;
 }
-/** Region options without their "allow" prefix, in the order of NAMES ("" for the free region). */
-var ALLOW = "Bootloader,Firmware,,SavedCode,Undocumented".split(",");
 /** The option erase/write need in region i ("allowFirmware", ...), or "" for the free region. */
 function flag(i) {
-    return i - 2 ? "allow" + ALLOW[i] : "";
+    return i - 2 ? "allow" + "Bootloader,Firmware,,SavedCode,Undocumented".split(",")[i] : "";
 }
 /** Call `f(i, addr, length)` for each non-empty region of the memory map (see bounds()), in address order. */
 function regions(f) {

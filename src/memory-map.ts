@@ -62,12 +62,9 @@ function bounds(): number[] {
   return AT;
 }
 
-/** Region options without their "allow" prefix, in the order of NAMES ("" for the free region). */
-var ALLOW = "Bootloader,Firmware,,SavedCode,Undocumented".split(",");
-
 /** The option erase/write need in region i ("allowFirmware", ...), or "" for the free region. */
 export function flag(i: number): string {
-  return i - 2 ? "allow" + ALLOW[i] : "";
+  return i - 2 ? "allow" + "Bootloader,Firmware,,SavedCode,Undocumented".split(",")[i] : "";
 }
 
 /** Call `f(i, addr, length)` for each non-empty region of the memory map (see bounds()), in address order. */
