@@ -1,6 +1,6 @@
 /* STM32F1Flash: internal flash of STM32F1 Espruino boards (Espruino Original). Built from src/ - do not edit. */
 // STM32F1 embedded flash and FPEC: register addresses and bits, with PM0075 / RM0008 names.
-// Source: ../shared/reference/stm32f1-flash-controller.md sec. 1-sec. 2 (RM0008 Tables 4-8, PM0075 sec. 3, CMSIS stm32f103xe.h).
+// Source: ../../shared/reference/stm32f1-flash-controller.md sec. 1-sec. 2 (RM0008 Tables 4-8, PM0075 sec. 3, CMSIS stm32f103xe.h).
 // Constants only.
 /** Main flash base address (RM0008 sec. 3.3.3); aliased at 0x00000000 when booting from flash. */
 var FLASH_BASE = 0x08000000;
@@ -43,7 +43,7 @@ var DBGMCU_IDCODE = 0xe0042000;
 var BANK2_START = 0x08080000;
 
 // FPEC driver: the register sequences of PM0075 sec. 3 (unlock), sec. 4.1 (half-word programming) and sec. 4.3
-// (page erase), as described in ../shared/reference/stm32f1-flash-controller.md. No policy and no address checks
+// (page erase), as described in ../../shared/reference/stm32f1-flash-controller.md. No policy and no address checks
 // here: src/memory-map.ts decides what may be touched.
 //
 // `b` below is the register block of a bank: FPEC, or FPEC + BANK2 for bank 2 of XL-density parts (sec. 2.9).
@@ -158,7 +158,7 @@ function diff(a, n, e) {
 
 // Geometry of the chip (read at run time) and the board's memory map (from process.memory()), with the guards
 // that keep the bootloader, Espruino and saved code safe.
-// Sources: ../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
+// Sources: ../../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
 /** Page size (bytes), end of documented main flash (address) and bank-2 start (address, or 0), set by geometry(). */
 var PAGE, END, BANK2_AT;
 /** Region boundaries, computed once by bounds(): region i is [AT[i], AT[i + 1]). */

@@ -6,9 +6,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { builtFiles, moduleNames } from "../tools/modules.js";
 
 const root = new URL("..", import.meta.url).pathname;
-const FILES = ["STM32F1Flash.js", "STM32F1Flash.min.js", "STM32F1Flash.d.ts"];
+const FILES = moduleNames().flatMap(builtFiles);
 
 test("modules/ equals a fresh build of src/ (run `npm run build` and commit if this fails)", () => {
   const out = mkdtempSync(join(tmpdir(), "stm32f1flash-build-"));

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { checkSource } from "../tools/check-espruino.js";
+import { moduleNames } from "../tools/modules.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tool = join(root, "tools", "check-espruino.js");
@@ -114,7 +115,7 @@ test("CLI prints file:line:col rule: message and exits 1; prints ok and exits 0 
   assert.equal(execFileSync(process.execPath, [tool, good], { encoding: "utf8" }), `ok ${good} (26 bytes)\n`);
 });
 
-for (const [name, options] of [["STM32F1Flash.js", { requireDocs: true }], ["STM32F1Flash.min.js", {}]]) {
+for (const [name, options] of moduleNames().flatMap((m) => [[`${m}.js`, { requireDocs: true }], [`${m}.min.js`, {}]])) {
   test(`built modules/${name} passes the Espruino checks${options.requireDocs ? " (with --docs)" : ""}`, () => {
     const file = join(root, "modules", name);
     assert.ok(existsSync(file), `${file} is missing: run npm run build`);

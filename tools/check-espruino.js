@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Static checks for code that is uploaded to Espruino (see ../shared/reference/espruino-platform.md §6-7).
-// Usage: node tools/check-espruino.js [--docs] file...
+// Usage: node tools/check-espruino.js [--docs] [file...]   (no file: every built module, modules/<Name>.js with
+//        --docs and modules/<Name>.min.js, as `npm run check` does)
 //   --docs also requires a /** */ block above every exported name (EspruinoDocs APPEND_JSDOC); it is
 //   applied to every file except *.min.js, since minifiers strip comments.
 import { parse } from "acorn";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { moduleNames } from "./modules.js";
 
 const TSLIB = new Set(("__extends __assign __rest __decorate __param __metadata __awaiter __generator __exportStar " +
   "__values __read __spread __spreadArray __spreadArrays __await __asyncGenerator __asyncDelegator __asyncValues " +
@@ -300,11 +302,8 @@ export function checkSource(code, fileName = "<input>", options = {}) {
 /** CLI entry: check each file, print problems as `file:line:col rule: message`; returns the exit code. */
 export function main(args) {
   const docs = args.includes("--docs");
-  const files = args.filter((a) => a !== "--docs");
-  if (!files.length) {
-    console.error("usage: node tools/check-espruino.js [--docs] file...");
-    return 2;
-  }
+  let files = args.filter((a) => a !== "--docs");
+  if (!files.length) files = moduleNames().flatMap((m) => [`modules/${m}.js`, `modules/${m}.min.js`]);
   let failed = false;
   for (const file of files) {
     const code = readFileSync(file, "utf8");

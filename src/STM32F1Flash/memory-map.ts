@@ -1,6 +1,6 @@
 // Geometry of the chip (read at run time) and the board's memory map (from process.memory()), with the guards
 // that keep the bootloader, Espruino and saved code safe.
-// Sources: ../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
+// Sources: ../../shared/reference/espruino-platform.md sec. 1-sec. 2, stm32f1-flash-controller.md sec. 1.
 import { diff, err, settings } from "./fpec";
 import { BANK2, BANK2_START, DBGMCU_IDCODE, F_SIZE, FLASH_BASE, FPEC } from "./registers";
 

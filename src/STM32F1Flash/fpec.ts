@@ -1,5 +1,5 @@
 // FPEC driver: the register sequences of PM0075 sec. 3 (unlock), sec. 4.1 (half-word programming) and sec. 4.3
-// (page erase), as described in ../shared/reference/stm32f1-flash-controller.md. No policy and no address checks
+// (page erase), as described in ../../shared/reference/stm32f1-flash-controller.md. No policy and no address checks
 // here: src/memory-map.ts decides what may be touched.
 //
 // `b` below is the register block of a bank: FPEC, or FPEC + BANK2 for bank 2 of XL-density parts (sec. 2.9).

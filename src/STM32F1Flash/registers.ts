@@ -1,5 +1,5 @@
 // STM32F1 embedded flash and FPEC: register addresses and bits, with PM0075 / RM0008 names.
-// Source: ../shared/reference/stm32f1-flash-controller.md sec. 1-sec. 2 (RM0008 Tables 4-8, PM0075 sec. 3, CMSIS stm32f103xe.h).
+// Source: ../../shared/reference/stm32f1-flash-controller.md sec. 1-sec. 2 (RM0008 Tables 4-8, PM0075 sec. 3, CMSIS stm32f103xe.h).
 // Constants only.
 
 /** Main flash base address (RM0008 sec. 3.3.3); aliased at 0x00000000 when booting from flash. */
