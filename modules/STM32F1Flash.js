@@ -39,6 +39,9 @@ var KEY2 = 0xcdef89ab;
 var F_SIZE = 0x1ffff7e0;
 /** DBGMCU_IDCODE: DEV_ID in bits 11:0 (0x412 low, 0x410 medium, 0x414 high, 0x418 connectivity, 0x430 XL density). */
 var DBGMCU_IDCODE = 0xe0042000;
+/** SCB->VTOR: where the running firmware's vector table is (Cortex-M3, PM0056 sec. 4.4.4); Espruino's main()
+ * sets it to its own table (targets/stm32/main.c). */
+var SCB_VTOR = 0xe000ed08;
 /** Start of bank 2 on XL-density parts (sec. 1.1). */
 var BANK2_START = 0x08080000;
 
@@ -185,24 +188,56 @@ function geometry() {
 function bankOf(addr) {
     return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
 }
+/** The end (address) of Espruino's firmware image, read from the firmware itself, so it does not depend on
+ * what was written after it. `vt` is the firmware's vector table; its second word points at Reset_Handler, which
+ * (ST's startup_stm32f10x_*.s in Espruino's targetlibs/stm32f1/lib) copies the .data image from flash to RAM:
+ * `ldr r3, =_sidata` + `ldr r3, [r3, r1]` (half-words 0x4Bxx 0x585B) and `ldr r0, =_sdata` + `ldr r3, =_edata` +
+ * `adds r2, r0, r1` (0x48xx 0x4Bxx 0x1842), each `ldr rN, =symbol` a PC-relative load of a word from the
+ * literal pool after the code (ARMv7-M Architecture Reference Manual, LDR (literal) encoding T1). Espruino's
+ * scripts/build_linker.py puts _sidata at _etext, so the firmware ends at _etext + (_edata - _sdata). When that
+ * pattern is not found or not plausible (_sidata is not _etext, _sdata not in SRAM), the .data image is assumed
+ * to fit in the page after the one holding _etext. Three native calls.
+ * @param vt address of the vector table @param etext 0x08000000 | flash_binary_end */
+function firmwareEnd(vt, etext) {
+    var code = (FLASH_BASE | peek32(vt + 4)) & -2, // Reset_Handler (bit 0 is the Thumb bit)
+    h = code > vt && code < etext ? peek16(code, 38) : [], // its code and literal pool
+    i, sidata, sdata, edata;
+    /** The word loaded by the `ldr rN, [pc, #imm8 * 4]` at half-word i (PC = its address + 4, word-aligned). */
+    function literal(i) {
+        var j = (((code + 2 * i + 4) & -4) + (h[i] & 255) * 4 - code) / 2;
+        return h[j] | (h[j + 1] << 16);
+    }
+    for (i = 2; i < h.length; i++) {
+        if (h[i] == 0x585b && h[i - 1] >> 8 == 0x4b)
+            sidata = literal(i - 1);
+        if (h[i] == 0x1842 && h[i - 2] >> 8 == 0x48 && h[i - 1] >> 8 == 0x4b) {
+            sdata = literal(i - 2);
+            edata = literal(i - 1);
+        }
+    }
+    return (FLASH_BASE | sidata) == etext && sdata >>> 17 == 0x1000 && edata - sdata >= 0 && edata - sdata < 0x20000
+        ? etext + edata - sdata : ((etext + PAGE - 1) & -PAGE) + PAGE;
+}
 /** The boundaries of the board's memory map, computed once: bootloader, firmware, free, saved code, undocumented
- * (0x08040000-0x0805FFFF, on the Espruino Original only; elsewhere empty). `flash_binary_end` is an alias address
- * on bootloader boards: the firmware ends at 0x08000000 | flash_binary_end, and the page after the one holding it
- * is free only if blank (the .data image follows _etext). Empty regions have equal boundaries.
+ * (0x08040000-0x0805FFFF, on the Espruino Original only; elsewhere empty). The firmware starts at its vector
+ * table, which Espruino's main() puts into SCB->VTOR (0x2800 behind the Original's 10 KB bootloader, else 0;
+ * in the 0x0 alias, like `flash_binary_end`, which is &_etext), and ends where firmwareEnd() says. Empty regions
+ * have equal boundaries.
  * @throws Error if process.memory() has no flash fields. */
 function bounds() {
     if (!AT) {
         geometry();
-        var p = PAGE, m = process.memory(false), e = m.flash_binary_end, c = m.flash_code_start, fw = ((FLASH_BASE | e) + p - 1) & -p;
-        if (isNaN(e + c))
+        var m = process.memory(false), etext = FLASH_BASE | m.flash_binary_end, code = m.flash_code_start, vt = FLASH_BASE | peek32(SCB_VTOR), end;
+        if (isNaN(m.flash_binary_end + code))
             throw err("process.memory()", "no flash fields");
-        if (fw < c && diff(fw, p) >= 0)
-            fw += p;
-        if (c > END)
-            c = END;
-        if (fw > c)
-            fw = c;
-        AT = [FLASH_BASE, e < FLASH_BASE ? FLASH_BASE + 0x2800 : FLASH_BASE, fw, c, END,
+        if (!(vt < etext))
+            vt = FLASH_BASE;
+        end = (firmwareEnd(vt, etext) + PAGE - 1) & -PAGE;
+        if (code > END)
+            code = END;
+        if (end > code)
+            end = code;
+        AT = [FLASH_BASE, vt, end, code, END,
             process.env.BOARD == "ESPRUINOBOARD" && END == 0x08040000 ? 0x08060000 : END];
     }
     return AT;

@@ -43,5 +43,8 @@ export var KEY2 = 0xcdef89ab;
 export var F_SIZE = 0x1ffff7e0;
 /** DBGMCU_IDCODE: DEV_ID in bits 11:0 (0x412 low, 0x410 medium, 0x414 high, 0x418 connectivity, 0x430 XL density). */
 export var DBGMCU_IDCODE = 0xe0042000;
+/** SCB->VTOR: where the running firmware's vector table is (Cortex-M3, PM0056 sec. 4.4.4); Espruino's main()
+ * sets it to its own table (targets/stm32/main.c). */
+export var SCB_VTOR = 0xe000ed08;
 /** Start of bank 2 on XL-density parts (sec. 1.1). */
 export var BANK2_START = 0x08080000;
