@@ -39,12 +39,12 @@ declare module "STM32F1Flash" {
   function erasePage(addr: number, opts?: Options): void;
   /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
   function erase(addr: number, opts?: Options): boolean;
-  /** Write the bytes of `data` (String, Array of bytes, ArrayBuffer, typed array or DataView) at byte address
-   * `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
+  /** Write the bytes of `data` (a byte 0..255, String, Array of bytes, ArrayBuffer, typed array or DataView) at
+   * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
    * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
-  function write(data: string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
+  function write(data: number | string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
   /** Write the 32-bit `word` at 4-aligned `addr` (reading 0xFFFFFFFF) as two half-words, low half first, and read it
-   * back (seed form).
+   * back (seed form; `addr` is a flash address, 0x08000000 or more).
    * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
   function write(addr: number, word: number, opts?: Options): void;
   /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
@@ -52,6 +52,13 @@ declare module "STM32F1Flash" {
   function read(length: number, addr: number, opts?: Options): Uint8Array;
   /** Read the unsigned 32-bit word at 4-aligned `addr` (seed form). @throws Error on a bad address or outside flash. */
   function read(addr: number): number;
+  /** CRC-32 of `length` bytes of flash from byte address `addr`: the CRC-32 of zlib, gzip, PNG and Ethernet
+   * (reflected polynomial 0xEDB88320, initial value and final XOR 0xFFFFFFFF; zlib's crc32()), as an unsigned
+   * number. Two native calls: E.CRC32 over E.memoryArea(addr, length), which reads flash in place (no copy in RAM).
+   * E.CRC32 is missing from SAVE_ON_FLASH firmware builds (boards with 128 KB of flash such as HYSTM32_28).
+   * @throws Error on a bad argument, a range outside flash (the undocumented region needs allowUndocumented), or
+   *   `crc32: E.CRC32 missing` on such builds. */
+  function crc32(addr: number, length: number, opts?: Options): number;
   /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
    * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
   function isPageSafe(addr: number): boolean;
@@ -69,12 +76,12 @@ declare module "STM32F1Flash" {
   /** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
    * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
    * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
-   * @throws Error if `o` is not an object. */
+   * @throws Error if `settings` is not an object or has another key (e.g. a misspelt `waitEachHalfword`). */
   function setup(o: {
       waitEachHalfWord?: boolean;
       allowUndocumented?: boolean;
   }): void;
 
-  export { erase, erasePage, getFree, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
+  export { crc32, erase, erasePage, getFree, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
   export type { Area, Options, Region };
 }

@@ -11,6 +11,8 @@ declare function peek32(addr: number): number;
 declare namespace E {
   /** Concatenate the arguments' bytes into a String (no JS loop). */
   function toString(...args: any[]): string;
+  /** CRC-32 of the bytes of `data` (zlib's), unsigned; missing on SAVE_ON_FLASH builds (2v05+). */
+  var CRC32: ((data: any) => number) | undefined;
 }
 
 interface EspruinoMemory {

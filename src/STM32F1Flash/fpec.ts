@@ -76,7 +76,9 @@ export function operate(b: number, op: string, a: number, check: () => number, h
       s = waitBsy(b);
       poke32(b + SR, SR_FLAGS);
       throw err(op, peek32(b + CR) & CR_LOCK ? LOCKED : s & SR_WRPRTERR ? "write-protected (WRPRTERR)" :
-        s & SR_PGERR ? "not erased (PGERR)" : "read-back mismatch", x);
+        s & SR_PGERR ? "not erased (PGERR)" : hw && !settings.waitEachHalfWord
+        ? "read-back mismatch; a clone chip that drops writes while BSY? setup({waitEachHalfWord: true})"
+        : "read-back mismatch", x);
     }
   } finally {
     poke32(b + CR, held ? 0 : CR_LOCK);

@@ -114,12 +114,23 @@ export function allowed(i: number, opts?: Options | false): any {
   return !f || (opts && (opts as any)[f]) || settings[f];
 }
 
+/** Throw unless `opts` is undefined or an object whose keys are option names (allowBootloader, allowFirmware,
+ * allowSavedCode, allowUndocumented): a misspelt option would otherwise be ignored.
+ * @throws Error `<op>: bad options <opts>` or `<op>: unknown option <key>`. */
+export function options(op: string, opts: any): void {
+  if (opts !== undefined) {
+    if (!opts || typeof opts != "object") throw err(op, "bad options " + opts);
+    for (var key in opts) for (var i = 0; flag(i) != key;) if (++i > 4) throw err(op, "unknown option " + key);
+  }
+}
+
 /** Throw unless `len` bytes from `addr` lie in flash and every region they touch may be used: for erase/write
  * (`write` true) every region needs its option; for reads only the undocumented region (4) does.
  * @throws Error `<op> 0x<addr>: inside <region>, needs option <allow...>`, `outside flash`, or for a write
  * `crosses into bank 2` (one operation drives one bank's registers, XL density). */
 export function guard(op: string, addr: number, len: number, opts?: Options, write?: boolean): void {
   var z = addr + len;
+  options(op, opts);
   regions(function (i, a, n) {
     if (addr < a + n && z > a && (write || i > 3) && !allowed(i, opts)) {
       throw err(op, "inside " + NAMES[i] + ", needs option " + flag(i), addr);
