@@ -24,18 +24,20 @@ declare module "STM32F1Flash" {
   /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
    * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
    * and lock by themselves.
-   * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
+   * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
   function unlock(): void;
-  /** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
-   * open. Waits for SR.BSY to clear first. */
+  /** Lock the FPEC: wait for SR.BSY to clear, then CR = LOCK, which also clears CR.PG/PER (PM0075, FLASH_CR), on
+   * both banks on XL density; and stop holding it open. */
   function lock(): void;
   /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
    * Built-in Flash API shape: returns undefined.
    * @param addr absolute byte address, e.g. 0x0802F000
    * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
    * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
-   * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec.
-   * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+   * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075, Page
+   * Erase; a flash read while BSY stalls); 1 KB or 2 KB pages (RM0008, Tables 4-8); tERASE 20-40 ms (DS5792 Table 29).
+   * Each page endures 10 000 erase cycles (DS5792 Table 30); a power cut during the erase leaves the page's contents
+   * undefined (erase it again). */
   function erasePage(addr: number, opts?: Options): void;
   /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
   function erase(addr: number, opts?: Options): boolean;
@@ -76,8 +78,9 @@ declare module "STM32F1Flash" {
   /** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
    * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
    * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
-   * @throws Error if `settings` is not an object or has another key (e.g. a misspelt `waitEachHalfword`). */
-  function setup(o: {
+   * @throws Error if `values` is not an object or has another key (e.g. a misspelt `waitEachHalfword`); the
+   * settings are then unchanged. */
+  function setup(values: {
       waitEachHalfWord?: boolean;
       allowUndocumented?: boolean;
   }): void;

@@ -1,4 +1,4 @@
-// What @types/espruino 1.95 lacks or declares too narrowly (../shared/reference/espruino-platform.md sec. 7).
+// What @types/espruino 1.95 lacks or declares too narrowly (checked against Espruino 2v29: src/jswrap_*.c).
 // Ambient declarations only: nothing here is emitted.
 
 /** Read `count` 8-bit values from `addr`: a number when count is 1 or absent, else a new Uint8Array. */

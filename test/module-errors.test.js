@@ -80,7 +80,7 @@ for (const build of BUILDS) {
     test("the error names the fix; with it the write works", () => {
       const { board, f } = boardWith(build, { clone: true });
       assert.throws(() => f.write(board.eval("new Uint8Array([1,2,3,4])"), FREE),
-        /write 0x802f002: read-back mismatch; a clone chip that drops writes while BSY\? setup\(\{waitEachHalfWord: true\}\)/);
+        /write 0x802f002: read-back mismatch; clone chip\? setup\(\{waitEachHalfWord: true\}\)/);
       f.setup({ waitEachHalfWord: true });
       f.write(board.eval("new Uint8Array([1,2,3,4])"), FREE + 8);
       // with waitEachHalfWord set the hint would be wrong: a mismatch then says only that

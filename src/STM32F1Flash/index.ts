@@ -2,15 +2,15 @@
 // STM32F103RCT6). Two APIs on one object:
 //  - the 2014 EspruinoDocs module's: unlock(), lock(), erase(addr), write(addr, word), read(addr), isPageSafe(addr)
 //  - Espruino's built-in `Flash` module's: getPage(addr), getFree(), erasePage(addr), write(data, addr),
-//    read(length, addr)
-// write() and read() tell the two apart by their arguments: write(number, number) is the word form, write(data,
-// addr) needs a String, Array, ArrayBuffer or typed array; read(addr) has one argument, read(length, addr) two.
-// Also: getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}). The code is written for size too: the
-// board keeps modules/STM32F1Flash.min.js in RAM (2756 variables on the Original).
+//    write(byte, addr), read(length, addr)
+// write() and read() tell the forms apart by their arguments: a byte 0..255 first is the one-byte form, any other
+// number first the word form, anything else data; read(addr) has one argument, read(length, addr) two.
+// Also: crc32(addr, length), getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}).
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-import { diff, err, hold, operate, release, settings } from "./fpec";
-import { allowed, bankOf, BANK2_AT, geometry, guard, NAMES, flag, options, Options, PAGE, Region, regions } from "./memory-map";
+import { diff, err, holdBank, operate, settings } from "./fpec";
+import { allowed, bankOf, BANK2_AT, geometry, guard, options, Options, PAGE, Region, regionName,
+  regions } from "./memory-map";
 import { BANK2, FLASH_BASE, FPEC } from "./registers";
 
 export { Options, Region };
@@ -23,12 +23,6 @@ export interface Area { addr: number; length: number }
 function int(op: string, value: any, what?: string): number {
   if (value !== value >>> 0 || (what && !value)) throw err(op, "bad " + (what || "addr") + " " + value);
   return value;
-}
-
-/** int() for a 4-aligned address (the seed API's word forms). */
-function aligned(op: string, addr: any): number {
-  if (int(op, addr) & 3) throw err(op, "not 4-aligned", addr);
-  return addr;
 }
 
 /** The page holding `addr`, after guard(op) for the whole page (PAGE bytes). */
@@ -46,25 +40,22 @@ function range(op: string, addr: any, length: any, opts: Options | undefined, us
   return addr;
 }
 
-/** Call `f` with the register block of bank 1, then of bank 2 on XL density. */
-function banks(f: (b: number) => void): void {
-  geometry();
-  f(FPEC);
-  if (BANK2_AT) f(FPEC + BANK2);
-}
-
 /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
  * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
  * and lock by themselves.
- * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
+ * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
 export function unlock(): void {
-  banks(hold);
+  geometry();
+  holdBank(FPEC, true);
+  if (BANK2_AT) holdBank(FPEC + BANK2, true);
 }
 
-/** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
- * open. Waits for SR.BSY to clear first. */
+/** Lock the FPEC: wait for SR.BSY to clear, then CR = LOCK, which also clears CR.PG/PER (PM0075, FLASH_CR), on
+ * both banks on XL density; and stop holding it open. */
 export function lock(): void {
-  banks(release);
+  geometry();
+  holdBank(FPEC, false);
+  if (BANK2_AT) holdBank(FPEC + BANK2, false);
 }
 
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
@@ -72,8 +63,10 @@ export function lock(): void {
  * @param addr absolute byte address, e.g. 0x0802F000
  * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
  * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
- * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec.
- * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+ * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075, Page
+ * Erase; a flash read while BSY stalls); 1 KB or 2 KB pages (RM0008, Tables 4-8); tERASE 20-40 ms (DS5792 Table 29).
+ * Each page endures 10 000 erase cycles (DS5792 Table 30); a power cut during the erase leaves the page's contents
+ * undefined (erase it again). */
 export function erasePage(addr: number, opts?: Options): void {
   var op = "erasePage", p = page(op, addr, opts, true);
   operate(bankOf(p), op, p, function () { return diff(p, PAGE); });
@@ -98,9 +91,9 @@ export function write(addr: number, word: number, opts?: Options): void;
  *  - write(data, addr[, opts]) (built-in Flash form): `data` is a String, Array of bytes, ArrayBuffer or any typed
  *    array / DataView (its BYTES are written, not its elements); `addr` any byte address. Odd edges are merged into
  *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
- *    value: an F1 half-word is programmed once per erase, PM0075 sec. 2.3.3), checked before anything is
- *    written. One poke16 programs the whole run (PM0075 sec. 2.3.3: half-words only), then the bytes are read back
- *    and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
+ *    value: an F1 half-word is programmed once per erase, PM0075 FLASH_SR PGERR), checked before anything is
+ *    written. One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
+ *    the bytes are read back and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
  *  - write(byte, addr[, opts]) (built-in Flash form): a number 0..255 first is one byte, as write([byte], addr).
  *    No flash address is below 256, so this cannot be mistaken for the seed form.
  *  - write(addr, word[, opts]) (seed form): any other number first is a 4-aligned flash address, and `word` a
@@ -116,7 +109,8 @@ export function write(data: any, addr: any, opts?: Options): void {
     // seed form: `data` is the address, `addr` the word, written as its two half-words, low first, onto a word
     // that reads 0xFFFFFFFF
     if (data < FLASH_BASE) throw err(op, data + " is not a byte or a flash address: write(byte, addr) or write(addr, word)");
-    guard(op, aligned(op, data), 4, opts, true);
+    if (int(op, data) & 3) throw err(op, "not 4-aligned", data);
+    guard(op, data, 4, opts, true);
     if (addr !== addr >>> 0 && addr !== (addr | 0)) {
       throw err(op, "bad word " + addr + (typeof addr == "number" ? "" : "; data goes first: write(data, addr)"), data);
     }
@@ -170,7 +164,8 @@ export function read(addr: number): number;
 export function read(length: any, addr?: any, opts?: Options): any {
   if (addr === undefined) {
     // seed form: `length` is the address
-    guard("read", aligned("read", length), 4);
+    if (int("read", length) & 3) throw err("read", "not 4-aligned", length);
+    guard("read", length, 4);
     return peek32(length);
   }
   range("read", addr, length, opts, "read(length, addr)");
@@ -218,31 +213,32 @@ export function getPage(addr: number, opts?: Options): Area | undefined {
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 export function getFree(opts?: Options): Area[] {
-  var r: Area[] = [];
+  var free: Area[] = [];
   options("getFree", opts);
-  regions(function (i, a, n) {
-    if (allowed(i, i > 3 && opts)) r.push({ addr: a, length: n });
+  regions(function (i, addr, length) {
+    if (allowed(i, i > 3 && opts)) free.push({ addr: addr, length: length });
   });
-  return r;
+  return free;
 }
 
 /** The board's memory map: [{name, addr, length, allow}] in address order, with name "bootloader", "firmware",
  * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
 export function getMemoryMap(): Region[] {
-  var r: Region[] = [];
-  regions(function (i, a, n) {
-    r.push({ name: NAMES[i], addr: a, length: n, allow: flag(i) || undefined });
+  var map: Region[] = [];
+  regions(function (i, addr, length) {
+    map.push({ name: regionName(i), addr: addr, length: length, allow: regionName(i, 1) || undefined });
   });
-  return r;
+  return map;
 }
 
 /** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
  * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
  * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
- * @throws Error if `settings` is not an object or has another key (e.g. a misspelt `waitEachHalfword`). */
-export function setup(o: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }): void {
+ * @throws Error if `values` is not an object or has another key (e.g. a misspelt `waitEachHalfword`); the
+ * settings are then unchanged. */
+export function setup(values: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }): void {
   var name: string;
-  if (!o || typeof o != "object") throw err("setup", "bad options " + o);
-  for (name in o) if (typeof settings[name] != "boolean") throw err("setup", "unknown option " + name);
-  for (name in settings) settings[name] = !!(o as any)[name];
+  if (!values || typeof values != "object") throw err("setup", "bad options " + values);
+  for (name in values) if (typeof settings[name] != "boolean") throw err("setup", "unknown option " + name);
+  for (name in settings) settings[name] = !!(values as any)[name];
 }
