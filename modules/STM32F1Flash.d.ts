@@ -1,5 +1,14 @@
 // Types for require("STM32F1Flash"). Built from src/ by `npm run build` - do not edit.
 declare module "STM32F1Flash" {
+  /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
+   * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
+   * and lock by themselves.
+   * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
+  function unlock(): void;
+  /** Lock the FPEC: wait for SR.BSY to clear (CR writes are ignored while BSY), then CR = LOCK, which also clears
+   * CR.PG/PER (PM0075, FLASH_CR), on both banks on XL density; and stop holding it open. */
+  function lock(): void;
+
   /** One region of the memory map: [addr, addr + length) in bytes. `allow` names the option that unlocks it for
    * erase/write (no `allow`: free for use). */
   interface Region {
@@ -21,14 +30,6 @@ declare module "STM32F1Flash" {
       addr: number;
       length: number;
   }
-  /** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
-   * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
-   * and lock by themselves.
-   * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
-  function unlock(): void;
-  /** Lock the FPEC: wait for SR.BSY to clear, then CR = LOCK, which also clears CR.PG/PER (PM0075, FLASH_CR), on
-   * both banks on XL density; and stop holding it open. */
-  function lock(): void;
   /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
    * Built-in Flash API shape: returns undefined.
    * @param addr absolute byte address, e.g. 0x0802F000

@@ -69,11 +69,30 @@ var BANK2_START = 0x08080000;
 /** Driver settings, changed through setup(), keyed by option name: `waitEachHalfWord` polls SR.BSY after every
  * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
 var settings = { waitEachHalfWord: false, allowUndocumented: false };
+/** Page size (bytes), end of documented main flash (address) and bank-2 start (address, or 0), set by geometry(). */
+var PAGE, END, BANK2_AT;
 /** Truthy while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
 var held = 0;
 /** An Error worded `<op> 0x<addr in hex>: <message>`, or `<op>: <message>` without an address. */
 function err(op, message, addr) {
     return new Error(op + (addr >= 0 ? " 0x" + addr.toString(16) : "") + ": " + message);
+}
+/** Read F_SIZE (Kbytes) and, at 128 KB or less, DBGMCU_IDCODE once: sets PAGE, END and BANK2_AT. Pages are
+ * 1 KB on low/medium density (and value line, all <= 128 KB) and 2 KB on high, connectivity (DEV_ID 0x418, also
+ * at 64/128 KB) and XL density (RM0008, Embedded Flash memory, Tables 4-8). F_SIZE decides all but the
+ * connectivity line because DBGMCU_IDCODE reads 0 from user code on some F1 revisions (errata: debug registers
+ * not readable by user software); XL density (768 KB, 1 MB) is the only one above 512 KB, so bank 2 also follows
+ * F_SIZE.
+ * @throws Error on an implausible F_SIZE (not 16..1024 Kbytes). */
+function geometry() {
+    if (!PAGE) {
+        var kbytes = peek16(F_SIZE);
+        if (!(kbytes >= 16 && kbytes <= 1024))
+            throw err("F_SIZE", "reads " + kbytes + ", not an STM32F1", F_SIZE);
+        PAGE = kbytes > 128 || (peek32(DBGMCU_IDCODE) & 0xfff) == 0x418 ? 2048 : 1024;
+        END = FLASH_BASE + kbytes * 1024;
+        BANK2_AT = kbytes > 512 ? BANK2_START : 0;
+    }
 }
 /** Poll FLASH_SR of `bank` until BSY clears, at most 1e5 reads (about 4 s at 40 us a call; a page erase takes
  * 40 ms at most, DS5792 Table 29). Returns the last SR value.
@@ -96,14 +115,15 @@ function open(bank) {
         poke32(bank + KEYR, KEY2);
     }
 }
-/** One operation on `bank` (begin, act, verify, end as above): with `halfWords`, program them from even address
- * `addr` (CR.PG; PM0075: only half-word stores program, any other width is a bus error); without, erase the page
+/** One operation on the bank holding `addr` (begin, act, verify, end as above; after geometry(): bank 2 of XL
+ * density through KEYR2/SR2/CR2/AR2): with `halfWords`, program them from even address `addr` (CR.PG; PM0075: only half-word stores program, any other width is a bus error); without, erase the page
  * at `addr` (CR.PER, FLASH_AR, CR.STRT). Then `check()` reads flash back (which also waits for BSY) and returns
  * the first wrong address or -1. Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(),
  * failures included.
  * @throws Error `<op> 0x<first wrong address>: <cause found in SR/CR>`, after waiting for BSY and clearing the SR
  * flags; a plain read-back mismatch of a program names setup({waitEachHalfWord: true}), the fix for clone chips. */
-function operate(bank, op, addr, check, halfWords) {
+function operate(op, addr, check, halfWords) {
+    var bank = BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
     open(bank);
     poke32(bank + SR, halfWords ? [SR_FLAGS, CR_PG] : [SR_FLAGS, CR_PER, addr]);
     try {
@@ -130,20 +150,27 @@ function operate(bank, op, addr, check, halfWords) {
         poke32(bank + CR, held ? 0 : CR_LOCK);
     }
 }
-/** unlock() (`hold` true) or lock() (`hold` false) for `bank`. Unlock: KEY1, KEY2 if CR.LOCK is set, then hold
- * the FPEC open until lock(). Lock: wait for BSY (CR writes are ignored while BSY), then CR = LOCK, which also
- * clears CR.PG/PER.
- * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset). */
-function holdBank(bank, hold) {
-    held = hold;
-    if (!hold) {
-        waitBsy(bank);
-        poke32(bank + CR, CR_LOCK);
-    }
-    else {
+/** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
+ * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
+ * and lock by themselves.
+ * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
+function unlock() {
+    geometry();
+    for (var bank = FPEC; bank <= FPEC + (BANK2_AT && BANK2); bank += BANK2) {
         open(bank);
         if (peek32(bank + CR) & CR_LOCK)
             throw err("unlock", "FPEC locked until reset", bank + CR);
+    }
+    held = 1;
+}
+/** Lock the FPEC: wait for SR.BSY to clear (CR writes are ignored while BSY), then CR = LOCK, which also clears
+ * CR.PG/PER (PM0075, FLASH_CR), on both banks on XL density; and stop holding it open. */
+function lock() {
+    geometry();
+    held = 0;
+    for (var bank = FPEC; bank <= FPEC + (BANK2_AT && BANK2); bank += BANK2) {
+        waitBsy(bank);
+        poke32(bank + CR, CR_LOCK);
     }
 }
 /** Most bytes read back by one native call: keeps the temporary copies of a long write small (the Original has
@@ -170,31 +197,8 @@ function diff(addr, length, expected) {
 // vector table), with the guards that keep the bootloader, Espruino and saved code safe.
 // Sources: RM0008 (flash organisation per density), Espruino's src/jswrap_process.c (process.memory() fields),
 // targets/stm32/jshardware.c (jshFlashGetFree), scripts/build_linker.py and targetlibs/stm32f1/lib/startup_*.s.
-/** Page size (bytes), end of documented main flash (address) and bank-2 start (address, or 0), set by geometry(). */
-var PAGE, END, BANK2_AT;
 /** Region boundaries, computed once by bounds(): region i is [AT[i], AT[i + 1]). */
 var AT;
-/** Read F_SIZE (Kbytes) and, at 128 KB or less, DBGMCU_IDCODE once: sets PAGE, END and BANK2_AT. Pages are
- * 1 KB on low/medium density (and value line, all <= 128 KB) and 2 KB on high, connectivity (DEV_ID 0x418, also
- * at 64/128 KB) and XL density (RM0008, Embedded Flash memory, Tables 4-8). F_SIZE decides all but the
- * connectivity line because DBGMCU_IDCODE reads 0 from user code on some F1 revisions (errata: debug registers
- * not readable by user software); XL density (768 KB, 1 MB) is the only one above 512 KB, so bank 2 also follows
- * F_SIZE.
- * @throws Error on an implausible F_SIZE (not 16..1024 Kbytes). */
-function geometry() {
-    if (!PAGE) {
-        var kbytes = peek16(F_SIZE);
-        if (!(kbytes >= 16 && kbytes <= 1024))
-            throw err("F_SIZE", "reads " + kbytes + ", not an STM32F1", F_SIZE);
-        PAGE = kbytes > 128 || (peek32(DBGMCU_IDCODE) & 0xfff) == 0x418 ? 2048 : 1024;
-        END = FLASH_BASE + kbytes * 1024;
-        BANK2_AT = kbytes > 512 ? BANK2_START : 0;
-    }
-}
-/** FPEC register block for `addr` (after geometry()): FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
-function bankOf(addr) {
-    return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
-}
 /** The end (address) of Espruino's firmware image, read from the firmware itself, so it does not depend on
  * what was written after it. `table` is the firmware's vector table; its second word points at Reset_Handler,
  * which (ST's startup_stm32f10x_*.s in Espruino's targetlibs/stm32f1/lib) copies the .data image from flash to RAM:
@@ -326,30 +330,13 @@ function page(op, addr, opts, write) {
     return start;
 }
 /** Check `length` bytes from `addr` for reading (read, crc32), returns `addr`. A length that is a flash address
- * means the two were swapped: the error then shows `usage`, the call's argument order. */
-function range(op, addr, length, opts, usage) {
-    if (int(op, length, "length") >= FLASH_BASE)
-        throw err(op, "length " + length + " is an address? " + usage);
+ * means the two were swapped: the error then shows the call's argument order. */
+function range(op, addr, length, opts) {
+    if (int(op, length, "length") >= FLASH_BASE) {
+        throw err(op, "length " + length + " is an address? " + (op == "read" ? "read(length, addr)" : op + "(addr, length)"));
+    }
     guard(op, int(op, addr), length, opts);
     return addr;
-}
-/** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
- * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
- * and lock by themselves.
- * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
-function unlock() {
-    geometry();
-    holdBank(FPEC, true);
-    if (BANK2_AT)
-        holdBank(FPEC + BANK2, true);
-}
-/** Lock the FPEC: wait for SR.BSY to clear, then CR = LOCK, which also clears CR.PG/PER (PM0075, FLASH_CR), on
- * both banks on XL density; and stop holding it open. */
-function lock() {
-    geometry();
-    holdBank(FPEC, false);
-    if (BANK2_AT)
-        holdBank(FPEC + BANK2, false);
 }
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
  * Built-in Flash API shape: returns undefined.
@@ -362,7 +349,7 @@ function lock() {
  * undefined (erase it again). */
 function erasePage(addr, opts) {
     var op = "erasePage", p = page(op, addr, opts, true);
-    operate(bankOf(p), op, p, function () { return diff(p, PAGE); });
+    operate(op, p, function () { return diff(p, PAGE); });
 }
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
 function erase(addr, opts) {
@@ -402,7 +389,7 @@ function write(data, addr, opts) {
         if (~peek32(data))
             throw err(op, "not erased", data);
         addr >>>= 0;
-        operate(bankOf(data), op, data, function () {
+        operate(op, data, function () {
             return peek32(data) == addr ? -1 : data;
         }, new Uint16Array([addr, addr >>> 16]));
         return;
@@ -435,7 +422,7 @@ function write(data, addr, opts) {
     i = diff(start, end - start);
     if (i >= 0)
         throw err(op, "not erased", i);
-    operate(bankOf(start), op, start, function () {
+    operate(op, start, function () {
         return diff(start, end - start, image);
     }, new Uint16Array(image.buffer, image.byteOffset, (end - start) >> 1));
 }
@@ -454,7 +441,7 @@ function read(length, addr, opts) {
         guard("read", length, 4);
         return peek32(length);
     }
-    range("read", addr, length, opts, "read(length, addr)");
+    range("read", addr, length, opts);
     // peek8 with a count of 1 returns a number, not an array
     return length == 1 ? new Uint8Array([peek8(addr)]) : peek8(addr, length);
 }
@@ -465,7 +452,7 @@ function read(length, addr, opts) {
  * @throws Error on a bad argument, a range outside flash (the undocumented region needs allowUndocumented), or
  *   `crc32: E.CRC32 missing` on such builds. */
 function crc32(addr, length, opts) {
-    range("crc32", addr, length, opts, "crc32(addr, length)");
+    range("crc32", addr, length, opts);
     if (!E.CRC32)
         throw err("crc32", "E.CRC32 missing (SAVE_ON_FLASH build)");
     return E.CRC32(E.memoryArea(addr, length));

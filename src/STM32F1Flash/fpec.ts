@@ -16,12 +16,15 @@
 //           when the read-back is wrong, to name the cause (PGERR, WRPRTERR, LOCK).
 //   end     one CR write: LOCK (clears PG/PER and locks), or 0 while the caller holds the FPEC open with unlock().
 // Written for size as well as speed: the board keeps the module in RAM (2756 variables on the Original).
-import { CR, CR_LOCK, CR_PER, CR_PG, CR_STRT, KEY1, KEY2, KEYR, SR, SR_BSY, SR_FLAGS, SR_PGERR,
-  SR_WRPRTERR } from "./registers";
+import { BANK2, BANK2_START, CR, CR_LOCK, CR_PER, CR_PG, CR_STRT, DBGMCU_IDCODE, F_SIZE, FLASH_BASE, FPEC, KEY1,
+  KEY2, KEYR, SR, SR_BSY, SR_FLAGS, SR_PGERR, SR_WRPRTERR } from "./registers";
 
 /** Driver settings, changed through setup(), keyed by option name: `waitEachHalfWord` polls SR.BSY after every
  * half-word store; `allowUndocumented` opens 0x08040000-0x0805FFFF of the Original to every call. */
 export var settings: { [name: string]: boolean } = { waitEachHalfWord: false, allowUndocumented: false };
+
+/** Page size (bytes), end of documented main flash (address) and bank-2 start (address, or 0), set by geometry(). */
+export var PAGE: number, END: number, BANK2_AT: number;
 
 /** Truthy while the caller holds the FPEC open with unlock(): operations then leave CR.LOCK clear. */
 var held: any = 0;
@@ -29,6 +32,23 @@ var held: any = 0;
 /** An Error worded `<op> 0x<addr in hex>: <message>`, or `<op>: <message>` without an address. */
 export function err(op: string, message: string, addr?: any): Error {
   return new Error(op + (addr >= 0 ? " 0x" + addr.toString(16) : "") + ": " + message);
+}
+
+/** Read F_SIZE (Kbytes) and, at 128 KB or less, DBGMCU_IDCODE once: sets PAGE, END and BANK2_AT. Pages are
+ * 1 KB on low/medium density (and value line, all <= 128 KB) and 2 KB on high, connectivity (DEV_ID 0x418, also
+ * at 64/128 KB) and XL density (RM0008, Embedded Flash memory, Tables 4-8). F_SIZE decides all but the
+ * connectivity line because DBGMCU_IDCODE reads 0 from user code on some F1 revisions (errata: debug registers
+ * not readable by user software); XL density (768 KB, 1 MB) is the only one above 512 KB, so bank 2 also follows
+ * F_SIZE.
+ * @throws Error on an implausible F_SIZE (not 16..1024 Kbytes). */
+export function geometry(): void {
+  if (!PAGE) {
+    var kbytes = peek16(F_SIZE);
+    if (!(kbytes >= 16 && kbytes <= 1024)) throw err("F_SIZE", "reads " + kbytes + ", not an STM32F1", F_SIZE);
+    PAGE = kbytes > 128 || (peek32(DBGMCU_IDCODE) & 0xfff) == 0x418 ? 2048 : 1024;
+    END = FLASH_BASE + kbytes * 1024;
+    BANK2_AT = kbytes > 512 ? BANK2_START : 0;
+  }
 }
 
 /** Poll FLASH_SR of `bank` until BSY clears, at most 1e5 reads (about 4 s at 40 us a call; a page erase takes
@@ -52,14 +72,15 @@ function open(bank: number): void {
   }
 }
 
-/** One operation on `bank` (begin, act, verify, end as above): with `halfWords`, program them from even address
- * `addr` (CR.PG; PM0075: only half-word stores program, any other width is a bus error); without, erase the page
+/** One operation on the bank holding `addr` (begin, act, verify, end as above; after geometry(): bank 2 of XL
+ * density through KEYR2/SR2/CR2/AR2): with `halfWords`, program them from even address `addr` (CR.PG; PM0075: only half-word stores program, any other width is a bus error); without, erase the page
  * at `addr` (CR.PER, FLASH_AR, CR.STRT). Then `check()` reads flash back (which also waits for BSY) and returns
  * the first wrong address or -1. Ends with CR = LOCK (which also clears PG/PER), or CR = 0 while held by unlock(),
  * failures included.
  * @throws Error `<op> 0x<first wrong address>: <cause found in SR/CR>`, after waiting for BSY and clearing the SR
  * flags; a plain read-back mismatch of a program names setup({waitEachHalfWord: true}), the fix for clone chips. */
-export function operate(bank: number, op: string, addr: number, check: () => number, halfWords?: Uint16Array): void {
+export function operate(op: string, addr: number, check: () => number, halfWords?: Uint16Array): void {
+  var bank = BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
   open(bank);
   poke32(bank + SR, halfWords ? [SR_FLAGS, CR_PG] : [SR_FLAGS, CR_PER, addr]);
   try {
@@ -83,18 +104,27 @@ export function operate(bank: number, op: string, addr: number, check: () => num
   }
 }
 
-/** unlock() (`hold` true) or lock() (`hold` false) for `bank`. Unlock: KEY1, KEY2 if CR.LOCK is set, then hold
- * the FPEC open until lock(). Lock: wait for BSY (CR writes are ignored while BSY), then CR = LOCK, which also
- * clears CR.PG/PER.
- * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset). */
-export function holdBank(bank: number, hold: boolean): void {
-  held = hold;
-  if (!hold) {
-    waitBsy(bank);
-    poke32(bank + CR, CR_LOCK);
-  } else {
+/** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
+ * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
+ * and lock by themselves.
+ * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
+export function unlock(): void {
+  geometry();
+  for (var bank = FPEC; bank <= FPEC + (BANK2_AT && BANK2); bank += BANK2) {
     open(bank);
     if (peek32(bank + CR) & CR_LOCK) throw err("unlock", "FPEC locked until reset", bank + CR);
+  }
+  held = 1;
+}
+
+/** Lock the FPEC: wait for SR.BSY to clear (CR writes are ignored while BSY), then CR = LOCK, which also clears
+ * CR.PG/PER (PM0075, FLASH_CR), on both banks on XL density; and stop holding it open. */
+export function lock(): void {
+  geometry();
+  held = 0;
+  for (var bank = FPEC; bank <= FPEC + (BANK2_AT && BANK2); bank += BANK2) {
+    waitBsy(bank);
+    poke32(bank + CR, CR_LOCK);
   }
 }
 

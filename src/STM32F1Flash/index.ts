@@ -8,12 +8,11 @@
 // Also: crc32(addr, length), getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}).
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-import { diff, err, holdBank, operate, settings } from "./fpec";
-import { allowed, bankOf, BANK2_AT, geometry, guard, options, Options, PAGE, Region, regionName,
-  regions } from "./memory-map";
-import { BANK2, FLASH_BASE, FPEC } from "./registers";
+import { diff, err, geometry, lock, operate, PAGE, settings, unlock } from "./fpec";
+import { allowed, guard, options, Options, Region, regionName, regions } from "./memory-map";
+import { FLASH_BASE } from "./registers";
 
-export { Options, Region };
+export { lock, Options, Region, unlock };
 
 /** A range of flash in bytes, as the built-in Flash module returns it. */
 export interface Area { addr: number; length: number }
@@ -33,29 +32,13 @@ function page(op: string, addr: any, opts?: Options, write?: boolean): number {
 }
 
 /** Check `length` bytes from `addr` for reading (read, crc32), returns `addr`. A length that is a flash address
- * means the two were swapped: the error then shows `usage`, the call's argument order. */
-function range(op: string, addr: any, length: any, opts: Options | undefined, usage: string): number {
-  if (int(op, length, "length") >= FLASH_BASE) throw err(op, "length " + length + " is an address? " + usage);
+ * means the two were swapped: the error then shows the call's argument order. */
+function range(op: string, addr: any, length: any, opts?: Options): number {
+  if (int(op, length, "length") >= FLASH_BASE) {
+    throw err(op, "length " + length + " is an address? " + (op == "read" ? "read(length, addr)" : op + "(addr, length)"));
+  }
   guard(op, int(op, addr), length, opts);
   return addr;
-}
-
-/** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
- * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
- * and lock by themselves.
- * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075). */
-export function unlock(): void {
-  geometry();
-  holdBank(FPEC, true);
-  if (BANK2_AT) holdBank(FPEC + BANK2, true);
-}
-
-/** Lock the FPEC: wait for SR.BSY to clear, then CR = LOCK, which also clears CR.PG/PER (PM0075, FLASH_CR), on
- * both banks on XL density; and stop holding it open. */
-export function lock(): void {
-  geometry();
-  holdBank(FPEC, false);
-  if (BANK2_AT) holdBank(FPEC + BANK2, false);
 }
 
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
@@ -69,7 +52,7 @@ export function lock(): void {
  * undefined (erase it again). */
 export function erasePage(addr: number, opts?: Options): void {
   var op = "erasePage", p = page(op, addr, opts, true);
-  operate(bankOf(p), op, p, function () { return diff(p, PAGE); });
+  operate(op, p, function () { return diff(p, PAGE); });
 }
 
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
@@ -116,7 +99,7 @@ export function write(data: any, addr: any, opts?: Options): void {
     }
     if (~peek32(data)) throw err(op, "not erased", data);
     addr >>>= 0;
-    operate(bankOf(data), op, data, function () {
+    operate(op, data, function () {
       return peek32(data) == addr ? -1 : data;
     }, new Uint16Array([addr, addr >>> 16]));
     return;
@@ -144,7 +127,7 @@ export function write(data: any, addr: any, opts?: Options): void {
   }
   i = diff(start, end - start);
   if (i >= 0) throw err(op, "not erased", i);
-  operate(bankOf(start), op, start, function () {
+  operate(op, start, function () {
     return diff(start, end - start, image);
   }, new Uint16Array(image.buffer, image.byteOffset, (end - start) >> 1));
 }
@@ -168,7 +151,7 @@ export function read(length: any, addr?: any, opts?: Options): any {
     guard("read", length, 4);
     return peek32(length);
   }
-  range("read", addr, length, opts, "read(length, addr)");
+  range("read", addr, length, opts);
   // peek8 with a count of 1 returns a number, not an array
   return length == 1 ? new Uint8Array([peek8(addr)]) : (peek8 as any)(addr, length);
 }
@@ -180,7 +163,7 @@ export function read(length: any, addr?: any, opts?: Options): any {
  * @throws Error on a bad argument, a range outside flash (the undocumented region needs allowUndocumented), or
  *   `crc32: E.CRC32 missing` on such builds. */
 export function crc32(addr: number, length: number, opts?: Options): number {
-  range("crc32", addr, length, opts, "crc32(addr, length)");
+  range("crc32", addr, length, opts);
   if (!E.CRC32) throw err("crc32", "E.CRC32 missing (SAVE_ON_FLASH build)");
   return E.CRC32(E.memoryArea(addr, length));
 }

@@ -2,8 +2,8 @@
 // vector table), with the guards that keep the bootloader, Espruino and saved code safe.
 // Sources: RM0008 (flash organisation per density), Espruino's src/jswrap_process.c (process.memory() fields),
 // targets/stm32/jshardware.c (jshFlashGetFree), scripts/build_linker.py and targetlibs/stm32f1/lib/startup_*.s.
-import { err, settings } from "./fpec";
-import { BANK2, BANK2_START, DBGMCU_IDCODE, F_SIZE, FLASH_BASE, FPEC, SCB_VTOR } from "./registers";
+import { BANK2_AT, END, err, geometry, PAGE, settings } from "./fpec";
+import { FLASH_BASE, SCB_VTOR } from "./registers";
 
 /** One region of the memory map: [addr, addr + length) in bytes. `allow` names the option that unlocks it for
  * erase/write (no `allow`: free for use). */
@@ -13,33 +13,8 @@ export interface Region { name: string; addr: number; length: number; allow?: st
 export interface Options { allowBootloader?: boolean; allowFirmware?: boolean; allowSavedCode?: boolean;
   allowUndocumented?: boolean }
 
-/** Page size (bytes), end of documented main flash (address) and bank-2 start (address, or 0), set by geometry(). */
-export var PAGE: number, END: number, BANK2_AT: number;
-
 /** Region boundaries, computed once by bounds(): region i is [AT[i], AT[i + 1]). */
 var AT: number[] | undefined;
-
-/** Read F_SIZE (Kbytes) and, at 128 KB or less, DBGMCU_IDCODE once: sets PAGE, END and BANK2_AT. Pages are
- * 1 KB on low/medium density (and value line, all <= 128 KB) and 2 KB on high, connectivity (DEV_ID 0x418, also
- * at 64/128 KB) and XL density (RM0008, Embedded Flash memory, Tables 4-8). F_SIZE decides all but the
- * connectivity line because DBGMCU_IDCODE reads 0 from user code on some F1 revisions (errata: debug registers
- * not readable by user software); XL density (768 KB, 1 MB) is the only one above 512 KB, so bank 2 also follows
- * F_SIZE.
- * @throws Error on an implausible F_SIZE (not 16..1024 Kbytes). */
-export function geometry(): void {
-  if (!PAGE) {
-    var kbytes = peek16(F_SIZE);
-    if (!(kbytes >= 16 && kbytes <= 1024)) throw err("F_SIZE", "reads " + kbytes + ", not an STM32F1", F_SIZE);
-    PAGE = kbytes > 128 || (peek32(DBGMCU_IDCODE) & 0xfff) == 0x418 ? 2048 : 1024;
-    END = FLASH_BASE + kbytes * 1024;
-    BANK2_AT = kbytes > 512 ? BANK2_START : 0;
-  }
-}
-
-/** FPEC register block for `addr` (after geometry()): FPEC + BANK2 for XL bank 2 (KEYR2/SR2/CR2/AR2), else FPEC. */
-export function bankOf(addr: number): number {
-  return BANK2_AT && addr >= BANK2_AT ? FPEC + BANK2 : FPEC;
-}
 
 /** The end (address) of Espruino's firmware image, read from the firmware itself, so it does not depend on
  * what was written after it. `table` is the firmware's vector table; its second word points at Reset_Handler,
