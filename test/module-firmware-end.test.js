@@ -76,7 +76,8 @@ for (const build of BUILDS) {
         const { board, f } = boardWith(build, { dataImageSize: 0x10 });
         // the literal pool of Reset_Handler: _estack, _sidata, _sdata, _edata, ... at +0x34
         const pool = board.layout.resetHandler + 0x34;
-        board.chip.flash.bytes.set([0, 0, 0, 0x30], pool + 8 - 0x08000000); // _sdata = 0x30000000
+        // _sdata = 0x30000000, _edata = 0x30000010: a 16-byte difference, but not RAM
+        board.chip.flash.bytes.set([0, 0, 0, 0x30, 0x10, 0, 0, 0x30], pool + 8 - 0x08000000);
         assert.equal(f.getFree()[0].addr, 0x0802f000);
       });
     });
