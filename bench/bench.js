@@ -185,7 +185,7 @@ export function benchOriginal(o = {}) {
   };
 
   // cold: the first call computes the memory map
-  const cold = ours("first call (memory map: F_SIZE, process.memory, blank check of the page after the firmware; DBGMCU_IDCODE only at <= 128 KB)",
+  const cold = ours("first call (memory map: process.memory, F_SIZE, SCB->VTOR, reset vector, Reset_Handler and its literal pool; DBGMCU_IDCODE only at <= 128 KB)",
     { op: "firstCall", note: "getFree() on a fresh board" }, () => board.eval("JSON.stringify(F.getFree())"));
   const free = JSON.parse(cold.value);
   cold.row.ok = free.length > 0 && free[0].length > 0;

@@ -55,6 +55,8 @@ export const FIRMWARE = {
  *                                        errata "Debug registers cannot be read by user software"
  * @property {number} [etext]             _etext (absolute or alias), default per model
  * @property {number} [dataImageSize]     bytes of .data image after _etext (0x200)
+ * @property {"espruino-hd"|"st"|"none"} [startup] startup file of the firmware image (default per model; "none": a
+ *                                        Reset_Handler without the `ldr r3, =_sidata` literal-pool pattern)
  * @property {number} [codeStart]         flash_code_start (absolute)
  * @property {number} [codeContentSize]   bytes of saved code at codeStart (0x100)
  * @property {boolean} [blank=false]       leave all flash erased (no firmware pre-fill)
@@ -79,8 +81,8 @@ export class Board {
     this.model = model;
     this.clock = new Clock();
     this.counters = createCounters(this.clock);
-    this.chip = new Chip({ ...options, model, clock: this.clock, counters: this.counters });
     this.layout = computeLayout(model, options);
+    this.chip = new Chip({ ...options, model, clock: this.clock, counters: this.counters, vtor: this.layout.linkBase });
     if (!options.blank) prefillFlash(this.chip.flash, this.layout);
     this.output = [];
     this.outFn = options.output ?? null;

@@ -17,6 +17,8 @@ export const FLASH_START = 0x08000000;
 export const SRAM_START = 0x20000000;
 export const RCC_BASE = 0x40021000;
 export const DBGMCU_IDCODE = 0xe0042000;
+/** SCB->VTOR (Cortex-M3 vector table offset register, PM0056 §4.4.4), read/write, 0 after reset. */
+export const SCB_VTOR = 0xe000ed08;
 export const F_SIZE = 0x1ffff7e0;
 export const U_ID = 0x1ffff7e8;
 export const OB_BASE = 0x1ffff800;
@@ -80,6 +82,8 @@ export class Chip {
    * @param {boolean} [o.errata=true]     model the BSY-one-cycle-late errata (§5.3, §8 #11)
    * @param {boolean} [o.idcodeReadable=true] false: DBGMCU_IDCODE reads 0 (STM32F10x errata "Debug registers
    *                                      cannot be read by user software": only a debugger sees the value)
+   * @param {number} [o.vtor=0]         what the firmware writes into SCB->VTOR right after each reset (Espruino's
+   *                                      main(): the link address of its vector table, 0x2800 on the Original)
    * @param {Clock} [o.clock]
    * @param {object} [o.counters]
    */
@@ -95,6 +99,7 @@ export class Chip {
     this.strictKeys = !!o.strictKeys;
     this.errata = o.errata ?? true;
     this.idcodeReadable = o.idcodeReadable ?? true;
+    this.bootVtor = o.vtor ?? 0;
     const t = o.timing ?? "typ";
     this.timing = typeof t === "string" ? TIMING[t] : { tMassEraseUs: t.tEraseUs, ...t };
     if (!this.timing) throw new TypeError(`Chip: unknown timing "${t}" (use "min", "typ" or "max")`);
@@ -134,9 +139,11 @@ export class Chip {
 
   /**
    * System reset: FPEC registers to reset values and lock-up cleared (§3.2), FLASH_WRPR/OBR reloaded from
-   * the option bytes (§2.7), SRAM cleared, RCC_CR back to the running value. Flash contents are kept.
+   * the option bytes (§2.7), SRAM cleared, RCC_CR back to the running value, SCB->VTOR as the firmware sets it.
+   * Flash contents are kept.
    */
   reset() {
+    this.vtor = this.bootVtor;
     for (const b of this.fpec) b.reset();
     this.acr = 0x30;
     this.rcc.fill(0);
@@ -291,6 +298,7 @@ export class Chip {
     if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400) return this.lane(this.readReg(addr - FLASH_BASE & ~3, errata), addr, width);
     if (addr >= RCC_BASE && addr < RCC_BASE + 0x400) return this.lane(this.rcc[(addr - RCC_BASE) >> 2], addr, width);
     if (addr >= DBGMCU_IDCODE && addr < DBGMCU_IDCODE + 4) return this.lane(this.idcode(), addr, width);
+    if (addr >= SCB_VTOR && addr < SCB_VTOR + 4) return this.lane(this.vtor, addr, width);
     this.busFault(addr, width, undefined, "read of unmapped address");
     return 0;
   }
@@ -355,6 +363,7 @@ export class Chip {
       return;
     }
     if (addr >= DBGMCU_IDCODE && addr < DBGMCU_IDCODE + 4) return;   // read-only
+    if (addr === SCB_VTOR && width === 32) { this.vtor = value & 0x3fffff80; return; }   // TBLBASE + TBLOFF
     this.busFault(addr, width, value, "write to unmapped address");
   }
 

@@ -1,6 +1,6 @@
 /** The virtual Espruino board (docs/ARCHITECTURE.md "The virtual board API"). */
 export { createBoard, Board, FIRMWARE } from "./board.js";
-export { Chip, PRESETS, FLASH_START, SRAM_START, F_SIZE, U_ID, OB_BASE, DBGMCU_IDCODE, RCC_BASE } from "./chip.js";
+export { Chip, PRESETS, FLASH_START, SRAM_START, F_SIZE, U_ID, OB_BASE, DBGMCU_IDCODE, RCC_BASE, SCB_VTOR } from "./chip.js";
 export { Clock } from "./clock.js";
 export { FlashStore } from "./flash-store.js";
 export * from "./fpec-model.js";

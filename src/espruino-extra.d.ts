@@ -1,4 +1,4 @@
-// What @types/espruino 1.95 lacks or declares too narrowly (../shared/reference/espruino-platform.md sec. 7).
+// What @types/espruino 1.95 lacks or declares too narrowly (checked against Espruino 2v29: src/jswrap_*.c).
 // Ambient declarations only: nothing here is emitted.
 
 /** Read `count` 8-bit values from `addr`: a number when count is 1 or absent, else a new Uint8Array. */
@@ -11,6 +11,8 @@ declare function peek32(addr: number): number;
 declare namespace E {
   /** Concatenate the arguments' bytes into a String (no JS loop). */
   function toString(...args: any[]): string;
+  /** CRC-32 of the bytes of `data` (zlib's), unsigned; missing on SAVE_ON_FLASH builds (2v05+). */
+  var CRC32: ((data: any) => number) | undefined;
 }
 
 interface EspruinoMemory {

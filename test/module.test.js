@@ -211,7 +211,7 @@ for (const build of BUILDS) {
       refuses(board, () => f.erasePage(0x08040000), /inside undocumented/);
       refuses(board, () => f.write(0x08001000, 0), /inside bootloader/);
       refuses(board, () => f.write("x", 0x08010000), /inside firmware/);
-      refuses(board, () => f.write(new Uint8Array(8), CODE - 4), /write 0x803affc: inside saved code/);
+      refuses(board, () => f.write(board.eval("new Uint8Array(8)"), CODE - 4), /write 0x803affc: inside saved code/);
       refuses(board, () => f.erase(0x08003000, { allowBootloader: true }), /inside firmware/);
       // explicit overrides work
       f.erasePage(CODE, { allowSavedCode: true });
@@ -258,7 +258,7 @@ for (const build of BUILDS) {
         ["write word too big", () => f.write(FREE, 0x100000000), /bad word/],
         ["write word missing", () => f.write(FREE), /bad word undefined/],
         ["write word unaligned", () => f.write(FREE + 2, 1), /write 0x802f002: not 4-aligned/],
-        ["write word negative addr", () => f.write(-4, 1), /bad addr -4/],
+        ["write word negative addr", () => f.write(-4, 1), /write: -4 is not a byte or a flash address/],
         ["write word outside", () => f.write(0x08060000, 1), /outside flash/],
         ["write word non-blank", () => f.write(FREE + 64, 0), /write 0x802f040: not erased/],
         ["write data missing", () => f.write(), /write: bad data/],

@@ -2,61 +2,43 @@
 // STM32F103RCT6). Two APIs on one object:
 //  - the 2014 EspruinoDocs module's: unlock(), lock(), erase(addr), write(addr, word), read(addr), isPageSafe(addr)
 //  - Espruino's built-in `Flash` module's: getPage(addr), getFree(), erasePage(addr), write(data, addr),
-//    read(length, addr)
-// write() and read() tell the two apart by their arguments: write(number, number) is the word form, write(data,
-// addr) needs a String, Array, ArrayBuffer or typed array; read(addr) has one argument, read(length, addr) two.
-// Also: getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}). The code is written for size too: the
-// board keeps modules/STM32F1Flash.min.js in RAM (2756 variables on the Original).
+//    write(byte, addr), read(length, addr)
+// write() and read() tell the forms apart by their arguments: a byte 0..255 first is the one-byte form, any other
+// number first the word form, anything else data; read(addr) has one argument, read(length, addr) two.
+// Also: crc32(addr, length), getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}).
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-import { diff, err, hold, operate, release, settings } from "./fpec";
-import { allowed, bankOf, BANK2_AT, geometry, guard, NAMES, flag, Options, PAGE, Region, regions } from "./memory-map";
-import { BANK2, FPEC } from "./registers";
+import { diff, err, geometry, lock, operate, PAGE, settings, unlock } from "./fpec";
+import { allowed, guard, options, Options, Region, regionName, regions } from "./memory-map";
+import { FLASH_BASE } from "./registers";
 
-export { Options, Region };
+export { lock, Options, Region, unlock };
 
 /** A range of flash in bytes, as the built-in Flash module returns it. */
 export interface Area { addr: number; length: number }
 
-/** Throw unless `v` is an integer 0..0xFFFFFFFF (an address or a length in bytes; a length also not 0); returns it.
- * The error reads `<op>: bad <what> <v>`, `what` being "addr" unless given. */
-function int(op: string, v: any, what?: string): number {
-  if (v !== v >>> 0 || (what && !v)) throw err(op, "bad " + (what || "addr") + " " + v);
-  return v;
-}
-
-/** int() for a 4-aligned address (the seed API's word forms). */
-function aligned(op: string, v: any): number {
-  if (int(op, v) & 3) throw err(op, "not 4-aligned", v);
-  return v;
+/** Throw unless `value` is an integer 0..0xFFFFFFFF (an address or a length in bytes; a length also not 0);
+ * returns it. The error reads `<op>: bad <what> <value>`, `what` being "addr" unless given. */
+function int(op: string, value: any, what?: string): number {
+  if (value !== value >>> 0 || (what && !value)) throw err(op, "bad " + (what || "addr") + " " + value);
+  return value;
 }
 
 /** The page holding `addr`, after guard(op) for the whole page (PAGE bytes). */
 function page(op: string, addr: any, opts?: Options, write?: boolean): number {
-  var p = int(op, addr) & -(geometry(), PAGE);
-  guard(op, p, PAGE, opts, write);
-  return p;
+  var start = int(op, addr) & -(geometry(), PAGE);
+  guard(op, start, PAGE, opts, write);
+  return start;
 }
 
-/** Call `f` with the register block of bank 1, then of bank 2 on XL density. */
-function banks(f: (b: number) => void): void {
-  geometry();
-  f(FPEC);
-  if (BANK2_AT) f(FPEC + BANK2);
-}
-
-/** Unlock the FPEC (KEY1, KEY2 into FLASH_KEYR, only if CR.LOCK is set; both banks on XL density) and hold it
- * open: later erase/write calls then leave it unlocked until lock(). Not needed for single calls, which unlock
- * and lock by themselves.
- * @throws Error if CR.LOCK stays set (a wrong key sequence earlier locks the FPEC until reset, PM0075 sec. 3). */
-export function unlock(): void {
-  banks(hold);
-}
-
-/** Lock the FPEC: CR = LOCK, which also clears CR.PG/PER (PM0075 sec. 3, controller spec sec. 2.5), and stop holding it
- * open. Waits for SR.BSY to clear first. */
-export function lock(): void {
-  banks(release);
+/** Check `length` bytes from `addr` for reading (read, crc32), returns `addr`. A length that is a flash address
+ * means the two were swapped: the error then shows the call's argument order. */
+function range(op: string, addr: any, length: any, opts?: Options): number {
+  if (int(op, length, "length") >= FLASH_BASE) {
+    throw err(op, "length " + length + " is an address? " + (op == "read" ? "read(length, addr)" : op + "(addr, length)"));
+  }
+  guard(op, int(op, addr), length, opts);
+  return addr;
 }
 
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
@@ -64,11 +46,13 @@ export function lock(): void {
  * @param addr absolute byte address, e.g. 0x0802F000
  * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
  * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
- * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075 sec.
- * 2.3.4, sec. 5.1); 1 KB or 2 KB pages (RM0008 sec. 3.3.3); tERASE 20-40 ms (DS5792 Table 29). */
+ * (named with its address). Sequence: CR.PER, FLASH_AR, CR.STRT, then the read-back waits for BSY (PM0075, Page
+ * Erase; a flash read while BSY stalls); 1 KB or 2 KB pages (RM0008, Tables 4-8); tERASE 20-40 ms (DS5792 Table 29).
+ * Each page endures 10 000 erase cycles (DS5792 Table 30); a power cut during the erase leaves the page's contents
+ * undefined (erase it again). */
 export function erasePage(addr: number, opts?: Options): void {
   var op = "erasePage", p = page(op, addr, opts, true);
-  operate(bankOf(p), op, p, function () { return diff(p, PAGE); });
+  operate(op, p, function () { return diff(p, PAGE); });
 }
 
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
@@ -77,61 +61,75 @@ export function erase(addr: number, opts?: Options): boolean {
   return true;
 }
 
-/** Write the bytes of `data` (String, Array of bytes, ArrayBuffer, typed array or DataView) at byte address
- * `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
+/** Write the bytes of `data` (a byte 0..255, String, Array of bytes, ArrayBuffer, typed array or DataView) at
+ * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
  * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
-export function write(data: string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
+export function write(data: number | string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number,
+  opts?: Options): void;
 /** Write the 32-bit `word` at 4-aligned `addr` (reading 0xFFFFFFFF) as two half-words, low half first, and read it
- * back (seed form).
+ * back (seed form; `addr` is a flash address, 0x08000000 or more).
  * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
 export function write(addr: number, word: number, opts?: Options): void;
-/** Write to flash. Two forms, told apart by the type of the first argument:
+/** Write to flash. Three forms, told apart by the first argument:
  *  - write(data, addr[, opts]) (built-in Flash form): `data` is a String, Array of bytes, ArrayBuffer or any typed
  *    array / DataView (its BYTES are written, not its elements); `addr` any byte address. Odd edges are merged into
  *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
- *    value: programming a half-word twice is a PGERR, controller spec sec. 8 #2), checked before anything is
- *    written. One poke16 programs the whole run (PM0075 sec. 2.3.3: half-words only), then the bytes are read back
- *    and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
- *  - write(addr, word[, opts]) (seed form): a 32-bit word at a 4-aligned address, as two half-word programs, low
- *    half first; `word` may be given signed (0xCAFEBABE|0) or unsigned.
- * @throws Error on a bad argument, a protected region (opts: allowFirmware / allowSavedCode / allowBootloader /
- *   allowUndocumented), a target not erased, PGERR, WRPRTERR or a read-back mismatch, naming the address.
- * A number as `data` is taken as the word form's address. */
-export function write(a: any, b: any, opts?: Options): void {
-  var op = "write", u: Uint8Array, img: Uint8Array, i: number, n: number, s: number, len: number;
-  if (typeof a == "number") {
-    // seed form: the two half-words of the word, low first, onto a word that reads 0xFFFFFFFF
-    guard(op, aligned(op, a), 4, opts, true);
-    if (b !== b >>> 0 && b !== (b | 0)) throw err(op, "bad word " + b, a);
-    if (~peek32(a)) throw err(op, "not erased", a);
-    b >>>= 0;
-    operate(bankOf(a), op, a, function () {
-      return peek32(a) == b ? -1 : a;
-    }, new Uint16Array([b, b >>> 16]));
+ *    value: an F1 half-word is programmed once per erase, PM0075 FLASH_SR PGERR), checked before anything is
+ *    written. One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
+ *    the bytes are read back and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
+ *  - write(byte, addr[, opts]) (built-in Flash form): a number 0..255 first is one byte, as write([byte], addr).
+ *    No flash address is below 256, so this cannot be mistaken for the seed form.
+ *  - write(addr, word[, opts]) (seed form): any other number first is a 4-aligned flash address, and `word` a
+ *    32-bit word written as two half-word programs, low half first; `word` may be given signed (0xCAFEBABE|0) or
+ *    unsigned.
+ * @throws Error on a bad argument (naming the form probably meant when the order looks swapped), a protected
+ *   region (opts: allowFirmware / allowSavedCode / allowBootloader / allowUndocumented), a target not erased,
+ *   PGERR, WRPRTERR or a read-back mismatch, naming the address. */
+export function write(data: any, addr: any, opts?: Options): void {
+  var op = "write", bytes: Uint8Array, image: Uint8Array, i: number, length: number, start: number, end: number;
+  if (data === (data & 255)) data = [data];
+  if (typeof data == "number") {
+    // seed form: `data` is the address, `addr` the word, written as its two half-words, low first, onto a word
+    // that reads 0xFFFFFFFF
+    if (data < FLASH_BASE) throw err(op, data + " is not a byte or a flash address: write(byte, addr) or write(addr, word)");
+    if (int(op, data) & 3) throw err(op, "not 4-aligned", data);
+    guard(op, data, 4, opts, true);
+    if (addr !== addr >>> 0 && addr !== (addr | 0)) {
+      throw err(op, "bad word " + addr + (typeof addr == "number" ? "" : "; data goes first: write(data, addr)"), data);
+    }
+    if (~peek32(data)) throw err(op, "not erased", data);
+    addr >>>= 0;
+    operate(op, data, function () {
+      return peek32(data) == addr ? -1 : data;
+    }, new Uint16Array([addr, addr >>> 16]));
     return;
   }
-  if (Array.isArray(a)) {
-    for (i = 0; i < a.length; i++) if (a[i] !== (a[i] & 255)) throw err(op, "bad byte data[" + i + "]");
-  } else if (typeof a != "string" && !(a && a.byteLength >= 0)) throw err(op, "bad data");
-  // the bytes of a String, Array, ArrayBuffer or any view of one
-  u = typeof a == "string" ? E.toUint8Array(a) : new Uint8Array(a.buffer || a, a.byteOffset, a.byteLength);
-  n = u.length;
-  s = int(op, b) & ~1;
-  len = ((b + n + 1) & ~1) - s;
-  if (!n) throw err(op, "no data", b);
-  guard(op, b, n, opts, true);
-  // the half-word image: the data, padded with 0xFF at odd edges, so those bytes must read 0xFF too
-  img = u;
-  if (s != b || n & 1 || u.byteOffset & 1) {
-    img = new Uint8Array(len);
-    img.fill(255);
-    img.set(u, b - s);
+  if (Array.isArray(data)) {
+    for (i = 0; i < data.length; i++) if (data[i] !== (data[i] & 255)) throw err(op, "bad byte data[" + i + "]");
+  } else if (typeof data != "string" && !(data && (data.buffer || data) instanceof ArrayBuffer)) {
+    // only real buffers: an object that merely has `buffer` and `byteLength` is not data
+    throw err(op, "bad data " + data);
   }
-  i = diff(s, len);
+  // the bytes of a String, Array, ArrayBuffer or any view of one
+  bytes = typeof data == "string" ? E.toUint8Array(data)
+    : new Uint8Array(data.buffer || data, data.byteOffset, data.byteLength);
+  length = bytes.length;
+  start = int(op, addr) & ~1;
+  end = (addr + length + 1) & ~1;
+  if (!length) throw err(op, "no data", addr);
+  guard(op, addr, length, opts, true);
+  // the half-word image: the data, padded with 0xFF at odd edges, so those bytes must read 0xFF too
+  image = bytes;
+  if (start != addr || length & 1 || bytes.byteOffset & 1) {
+    image = new Uint8Array(end - start);
+    image.fill(255);
+    image.set(bytes, addr - start);
+  }
+  i = diff(start, end - start);
   if (i >= 0) throw err(op, "not erased", i);
-  operate(bankOf(s), op, s, function () {
-    return diff(s, len, img);
-  }, new Uint16Array(img.buffer, img.byteOffset, len >> 1));
+  operate(op, start, function () {
+    return diff(start, end - start, image);
+  }, new Uint16Array(image.buffer, image.byteOffset, (end - start) >> 1));
 }
 
 /** Read `length` bytes from byte address `addr` as a Uint8Array (built-in Flash form: length first).
@@ -141,19 +139,33 @@ export function read(length: number, addr: number, opts?: Options): Uint8Array;
 export function read(addr: number): number;
 /** Read flash. Two forms, told apart by whether `addr` is given (not by arguments.length: in Espruino it is never
  * smaller than the number of declared parameters):
- *  - read(length, addr[, opts]) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one peek8).
+ *  - read(length, addr[, opts]) (built-in Flash form): `length` bytes from byte address `addr` as a Uint8Array (one
+ *    peek8).
  *  - read(addr) (seed form): the unsigned 32-bit word at 4-aligned `addr`.
- * @throws Error on a bad argument or a range outside flash (the undocumented 0x08040000-0x0805FFFF of the Original
- *   needs setup({allowUndocumented: true})). */
-export function read(a: any, b?: any, opts?: Options): any {
-  if (b === undefined) {
-    guard("read", aligned("read", a), 4);
-    return peek32(a);
+ * @throws Error on a bad argument (a length that is a flash address names the argument order), or a range outside
+ *   flash (the undocumented 0x08040000-0x0805FFFF of the Original needs allowUndocumented). */
+export function read(length: any, addr?: any, opts?: Options): any {
+  if (addr === undefined) {
+    // seed form: `length` is the address
+    if (int("read", length) & 3) throw err("read", "not 4-aligned", length);
+    guard("read", length, 4);
+    return peek32(length);
   }
-  int("read", a, "length");
-  guard("read", int("read", b), a, opts);
+  range("read", addr, length, opts);
   // peek8 with a count of 1 returns a number, not an array
-  return a == 1 ? new Uint8Array([peek8(b)]) : (peek8 as any)(b, a);
+  return length == 1 ? new Uint8Array([peek8(addr)]) : (peek8 as any)(addr, length);
+}
+
+/** CRC-32 of `length` bytes of flash from byte address `addr`: the CRC-32 of zlib, gzip, PNG and Ethernet
+ * (reflected polynomial 0xEDB88320, initial value and final XOR 0xFFFFFFFF; zlib's crc32()), as an unsigned
+ * number. Two native calls: E.CRC32 over E.memoryArea(addr, length), which reads flash in place (no copy in RAM).
+ * E.CRC32 is missing from SAVE_ON_FLASH firmware builds (boards with 128 KB of flash such as HYSTM32_28).
+ * @throws Error on a bad argument, a range outside flash (the undocumented region needs allowUndocumented), or
+ *   `crc32: E.CRC32 missing` on such builds. */
+export function crc32(addr: number, length: number, opts?: Options): number {
+  range("crc32", addr, length, opts);
+  if (!E.CRC32) throw err("crc32", "E.CRC32 missing (SAVE_ON_FLASH build)");
+  return E.CRC32(E.memoryArea(addr, length));
 }
 
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
@@ -167,6 +179,7 @@ export function isPageSafe(addr: number): boolean {
  * non-integer address. */
 export function getPage(addr: number, opts?: Options): Area | undefined {
   int("getPage", addr);
+  options("getPage", opts);
   geometry(); // an implausible F_SIZE throws here, as before; only guard() errors mean "not a usable page"
   var p: number;
   // Espruino 2v29 skips the catch when a property of an object literal throws before a later property, so the
@@ -183,28 +196,32 @@ export function getPage(addr: number, opts?: Options): Area | undefined {
  * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
  * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
 export function getFree(opts?: Options): Area[] {
-  var r: Area[] = [];
-  regions(function (i, a, n) {
-    if (allowed(i, i > 3 && opts)) r.push({ addr: a, length: n });
+  var free: Area[] = [];
+  options("getFree", opts);
+  regions(function (i, addr, length) {
+    if (allowed(i, i > 3 && opts)) free.push({ addr: addr, length: length });
   });
-  return r;
+  return free;
 }
 
 /** The board's memory map: [{name, addr, length, allow}] in address order, with name "bootloader", "firmware",
  * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
 export function getMemoryMap(): Region[] {
-  var r: Region[] = [];
-  regions(function (i, a, n) {
-    r.push({ name: NAMES[i], addr: a, length: n, allow: flag(i) || undefined });
+  var map: Region[] = [];
+  regions(function (i, addr, length) {
+    map.push({ name: regionName(i), addr: addr, length: length, allow: regionName(i, 1) || undefined });
   });
-  return r;
+  return map;
 }
 
 /** Module settings for later calls: `waitEachHalfWord` polls SR.BSY after every half-word store (for
  * APM32/GD32/CKS32 clones that drop a write issued while BSY; slower); `allowUndocumented` lets every call use
  * 0x08040000-0x0805FFFF on the Original. Options left out are set false.
- * @throws Error if `o` is not an object. */
-export function setup(o: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }): void {
-  if (!o || typeof o != "object") throw err("setup", "bad options " + o);
-  for (var k in settings) settings[k] = !!(o as any)[k];
+ * @throws Error if `values` is not an object or has another key (e.g. a misspelt `waitEachHalfword`); the
+ * settings are then unchanged. */
+export function setup(values: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }): void {
+  var name: string;
+  if (!values || typeof values != "object") throw err("setup", "bad options " + values);
+  for (name in values) if (typeof settings[name] != "boolean") throw err("setup", "unknown option " + name);
+  for (name in settings) settings[name] = !!(values as any)[name];
 }
