@@ -1,12 +1,12 @@
 // tools/upload.js: the REAL pinned `espruino` CLI uploading to the virtual board over TCP, and the output judge.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { cliArgs, isUploadComplete, judge, moduleDirs, parseArgs, renderLine, runCli, startVirtualBoard } from "../tools/upload.js";
+import { cliArgs, isUploadComplete, judge, moduleDirs, parseArgs, renderLine, runCli, sentCode, startVirtualBoard } from "../tools/upload.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "stm32f1flash-upload-"));
@@ -218,3 +218,25 @@ test("the CLI's Save on Send (SAVE_ON_SEND=1: .bootcde in Storage, then load()) 
 function sentCodeOf(run) {
   return run.stdout.split("\n").filter((l) => l.startsWith("serial: ---> ")).map((l) => { try { return JSON.parse(l.slice(13)); } catch { return ""; } }).join("");
 }
+
+test("README's Web IDE project-folder route: the .min.js copied as STM32F1Flash.js, re-minified by the IDE's Esprima minifier, runs the demo", async () => {
+  // EspruinoWebIDE js/plugins/project.js finds only "<name>.js"; EspruinoTools plugins/minify.js then minifies it
+  // (MODULE_MINIFICATION_LEVEL ESPRIMA, the default) - the CLI runs the same EspruinoTools code
+  const project = join(dir, "ide-project", "modules");
+  mkdirSync(project, { recursive: true });
+  copyFileSync(join(ROOT, "modules", "STM32F1Flash.min.js"), join(project, "STM32F1Flash.js"));
+  const vb = await startVirtualBoard({ lifetimeS: 60 });
+  try {
+    const args = cliArgs({ port: vb.url, file: "examples/demo.js", modulesDirs: [project] })
+      .map((a) => (a === "MODULE_MINIFICATION_LEVEL=" ? "MODULE_MINIFICATION_LEVEL=ESPRIMA" : a === "MODULE_EXTENSIONS=.min.js|.js" ? "MODULE_EXTENSIONS=.js" : a));
+    const run = await runCli(args, { timeoutMs: 60_000 });
+    const v = judge({ ...run, port: vb.url });
+    assert.deepEqual(v.reasons, []);
+    assert.ok(v.boardLines.includes("Verify: OK"), v.boardLines.join("\n"));
+    const sentModule = /Modules\.addCached\("STM32F1Flash",function\(\)\{(.*)\}\);/s.exec(sentCode(run.stdout));
+    assert.ok(sentModule && !sentModule[1].startsWith(readFileSync(join(project, "STM32F1Flash.js"), "utf8").trim().slice(0, 200)),
+      "the module was minified again, not sent as the file");
+  } finally {
+    await vb.stop();
+  }
+});
