@@ -62,7 +62,14 @@ export function parseArgs(argv) {
  */
 export async function serve(o) {
   let flashImage;
-  if (o.flashFile && existsSync(o.flashFile)) flashImage = new Uint8Array(readFileSync(o.flashFile));
+  if (o.flashFile && existsSync(o.flashFile)) {
+    flashImage = new Uint8Array(readFileSync(o.flashFile));
+    const size = createBoard({ model: o.model, blank: true }).flash().length;
+    if (flashImage.length !== size) {
+      throw new Error(`--flash ${o.flashFile}: not a flash image of the ${o.model} board (${flashImage.length} bytes, ` +
+        `expected ${size}); delete it to start with a new board`);
+    }
+  }
   const board = createBoard({ model: o.model, flashImage });
   const log = o.quiet ? () => {} : (m) => console.error(`[virtual board] ${m}`);
   /** Write the flash to --flash FILE (whole file replaced at once: a new file renamed over the old one). */

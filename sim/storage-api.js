@@ -16,14 +16,18 @@ import { bytesOf, latin1, toInt32 } from "./espruino.js";
 const typeName = (v) => Object.prototype.toString.call(v).slice(8, -1);
 
 /**
- * The bytes Storage.write stores for `data` (JSV_GET_AS_CHAR_ARRAY): a String one byte per character, a typed
- * array or DataView its raw bytes, an ArrayBuffer its bytes, an Array one byte per element (nested arrays
- * flattened), a number or boolean one byte.
+ * The bytes Storage.write stores for `data` (JSV_GET_AS_CHAR_ARRAY, src/jsvar.h): a String one byte per character;
+ * a typed array as many raw bytes from its start as it has ELEMENTS (jsvGetDataPointer gives the view's `length`,
+ * so a Uint16Array of 2 elements stores its first 2 bytes, as the built-in Flash.write does); an ArrayBuffer its
+ * bytes; an Array one byte per element (nested arrays flattened); a number or boolean one byte.
  * @returns {Uint8Array}
  */
 export function dataBytes(data) {
   if (typeof data === "string") return bytesOf(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  if (ArrayBuffer.isView(data)) {
+    const n = Math.min(data.length ?? data.byteLength, data.byteLength);
+    return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + n));
+  }
   if (typeName(data) === "ArrayBuffer") return new Uint8Array(data.slice(0));
   const out = [];
   const walk = (v) => {

@@ -245,3 +245,14 @@ test("a console attached after the board started shows what it printed before (b
   repl.feed("\n");
   assert.match(out, /^hello from boot code\r\n/);
 });
+
+test("the logo follows reset() but not load() of saved code (as jsiSemiInit prints it only when nothing was loaded)", () => {
+  const { send } = console_();
+  send("\n");
+  assert.match(send("reset()\n"), /\|_\| espruino\.com/);
+  send("var kept = 42; save()\n");
+  const out = send("load()\n");
+  assert.doesNotMatch(out, /espruino\.com/);
+  assert.match(out, /Loading \d+ bytes from flash\.\.\./);
+  assert.match(send("kept\n"), /=42/);
+});
