@@ -4,7 +4,7 @@
  *   read(name[, offset[, length]])  -> String of the bytes, or undefined (the board returns a memory-mapped String)
  *   readJSON(name[, noExceptions])  -> parsed value (Espruino's liberal JSON: unquoted keys, \xXX escapes), undefined
  *   readArrayBuffer(name)           -> ArrayBuffer or undefined
- *   write(name, data[, offset[, size]]) -> true; an object is written as JSON; errors as Espruino's
+ *   write(name, data[, offset[, size]]) -> true; an object is written as (standard) JSON; errors as Espruino's
  *   writeJSON(name, data)           -> true; Espruino's compact JSON (keys unquoted when they are identifiers)
  *   erase(name), eraseAll(), list([regex[, {sf}]]), getFree(), getStats(), compact()
  * Not on SAVE_ON_FLASH builds (the medium model): readJSON, readArrayBuffer, writeJSON, getFree, getStats, compact.
@@ -211,7 +211,8 @@ export function storageModule(rt, storage) {
     let bytes, off = toInt32(offset), sz = toInt32(size);
     if (data !== null && typeof data === "object" && !Array.isArray(data) && !ArrayBuffer.isView(data) &&
         typeName(data) !== "ArrayBuffer") {
-      bytes = bytesOf(espruinoJSON(data) ?? "");
+      // jswrap_json_stringify with the default flags: standard JSON, non-ASCII as \uXXXX (unlike writeJSON)
+      bytes = bytesOf(JSON.stringify(data).replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")));
       off = 0; sz = 0;
     } else bytes = dataBytes(data);
     return storage.write(fileName(name), bytes, FLAGS.NONE, off, sz);

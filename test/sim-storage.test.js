@@ -3,6 +3,7 @@
 // FPEC model, and the API subset programs use (src/jswrap_storage.c).
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { createBoard } from "../sim/index.js";
 
 const CODE = 0x0803b000, END = 0x08040000;   // flash_code_start .. end of the 256 KB on the Original
@@ -117,7 +118,7 @@ describe("API (src/jswrap_storage.c)", () => {
     assert.equal(b.eval("s.read('missing')"), undefined);
     assert.deepEqual([...b.eval("new Uint8Array(s.readArrayBuffer('data'))")], [1, 2],
       "a typed array: as many bytes as elements (src/jsvar.h JSV_GET_AS_CHAR_ARRAY)");
-    assert.equal(b.eval("s.read('o')"), "{a:1}");
+    assert.equal(b.eval("s.read('o')"), '{"a":1}', "write(object): standard JSON (writeJSON drops the quotes)");
     assert.deepEqual(json(b, "s.list(/\\.js$/)"), ["x.js"]);
     assert.deepEqual(json(b, "s.list(undefined, {sf: false})"), ["x.js", "data", "o"]);
     b.eval("s.erase('data')");
@@ -150,5 +151,31 @@ describe("API (src/jswrap_storage.c)", () => {
     assert.equal(b.eval("typeof require('Storage').readJSON + typeof require('Storage').getFree"), "undefinedundefined");
     b.eval("require('Storage').write('m', 'ok')");
     assert.equal(b.eval("require('Storage').read('m')"), "ok");
+  });
+});
+
+describe("byte for byte as the real Espruino 2v29 (built for Linux with the Original's 20 KB Storage area)", () => {
+  // The same programs were run on the real interpreter; these are SHA-256 sums of its 20 KB Storage area afterwards.
+  const area = (program) => {
+    const b = createBoard({ blank: true });
+    b.setOutput(() => {});
+    b.eval(program);
+    return createHash("sha256").update(b.flash().subarray(CODE - 0x08000000, END - 0x08000000)).digest("hex");
+  };
+
+  test("write, replace, writeJSON, write(object), a typed array, a file written in pieces", () => {
+    assert.equal(area(`var s = require("Storage"); s.eraseAll(); s.write("a", "Hello"); s.write("long-name.json", [1, 2, 3, 4]);
+      s.write("a", "three"); s.writeJSON("j", {count: 3, "a-b": [1, "x\\n"], f: function () {}, u: undefined, n: NaN});
+      s.write("o", {a: 1}); s.write("t", new Uint16Array([0x0201, 0x0403]));
+      s.write("p", "Hell", 0, 14); s.write("p", "o Wo", 4); s.write("p", "rld!!!", 8);
+      s.write("Greeter", "exports.hi = function (w) { return 'hi ' + w; };");`),
+    "4ad320031c8a0bbcf48c5e330c41cea6527cf3f048ebc34b8fafdf3c8714b51a");
+  });
+
+  test("compaction when the area is full, then erase and compact()", () => {
+    assert.equal(area(`var s = require("Storage"); s.eraseAll(); var kb = ""; for (var i = 0; i < 100; i++) kb += "kkkkkkkkkk";
+      s.write("keep", "kept"); for (var i = 0; i < 25; i++) s.write("big", kb + i); s.write("after", "x");
+      s.erase("keep"); s.compact();`),
+    "4afe8946a592364f1eb962dbb906077ed0513e69dad29a10749134e41f631cd6");
   });
 });
