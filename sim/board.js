@@ -8,6 +8,9 @@ import { createCounters, resetCounters } from "./counters.js";
 import { EspruinoRuntime } from "./espruino.js";
 import { computeLayout, prefillFlash } from "./layout.js";
 import { builtinFlashModule } from "./builtin-flash.js";
+import { FlashHAL } from "./jshardware.js";
+import { Storage } from "./storage.js";
+import { storageModule } from "./storage-api.js";
 
 /** Per-model firmware facts (espruino-platform.md §1, §2). Values marked "approx." are plausible, not measured.
  * `total` is the board file's 'variables' (ESPRUINOBOARD.py 2756, HYSTM32_28.py 700); `blocksize` the JsVar size
@@ -23,14 +26,14 @@ export const FIRMWARE = {
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "HYSTM32_28", RAM: 20480, FLASH: 131072, SPIFLASH: 0,
       STORAGE: 16384, CONSOLE: "USART1", MODULES: "", EXPTR: 536871016 },
     total: 700, blocksize: 12, baseUsage: 100, stackEndAddress: 0x20004530, stackFree: 2400,   // approx.
-    features: { crc32: false, nativeCall: false, flashModule: false },   // SAVE_ON_FLASH build
+    features: { crc32: false, nativeCall: false, flashModule: false, saveOnFlash: true },   // SAVE_ON_FLASH build
   },
   connectivity: {
     // fictional board: Espruino has no STM32F105/107 board file
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "STM32F105_CL", RAM: 65536, FLASH: 131072, SPIFLASH: 0,
       STORAGE: 16384, CONSOLE: "USART1", MODULES: "", EXPTR: 536871016 },
     total: 3000, blocksize: 13, baseUsage: 120, stackEndAddress: 0x20010000, stackFree: 8000,
-    features: { crc32: false, nativeCall: false, flashModule: false },
+    features: { crc32: false, nativeCall: false, flashModule: false, saveOnFlash: true },
   },
   xl: {
     // fictional board: Espruino has no STM32F103xG board file
@@ -60,6 +63,8 @@ export const FIRMWARE = {
  * @property {number} [codeStart]         flash_code_start (absolute)
  * @property {number} [codeContentSize]   bytes of saved code at codeStart (0x100)
  * @property {boolean} [blank=false]       leave all flash erased (no firmware pre-fill)
+ * @property {Uint8Array} [flashImage]     the whole flash (board.flash() of an earlier board, e.g. kept in a file by
+ *                                        sim/serve.js --flash): used instead of the pre-fill
  * @property {function(string):void} [output] same as setOutput
  */
 
@@ -83,7 +88,15 @@ export class Board {
     this.counters = createCounters(this.clock);
     this.layout = computeLayout(model, options);
     this.chip = new Chip({ ...options, model, clock: this.clock, counters: this.counters, vtor: this.layout.linkBase });
-    if (!options.blank) prefillFlash(this.chip.flash, this.layout);
+    if (options.flashImage) {
+      const size = this.chip.flash.bytes.length;
+      if (options.flashImage.length !== size)
+        throw new TypeError(`createBoard: flashImage has ${options.flashImage.length} bytes, the ${model} board's flash ${size}`);
+      this.chip.flash.bytes.set(options.flashImage);
+    } else if (!options.blank) prefillFlash(this.chip.flash, this.layout);
+    /** the firmware's flash functions (jshFlash*) and the Storage area (saved code) they manage */
+    this.hal = new FlashHAL(this.chip, this.layout);
+    this.storage = new Storage(this.hal, this.layout.codeStart, this.layout.codeEnd);
     this.output = [];
     this.outFn = options.output ?? null;
     this.lineBuf = "";
@@ -109,11 +122,17 @@ export class Board {
         });
         return m;
       },
-      builtinModules: fw.features.flashModule ? { Flash: (rt) => builtinFlashModule(rt, this) } : {},
-      unmodelledModules: fw.env.MODULES.split(",").filter((m) => m && m !== "Flash"),
+      builtinModules: {
+        ...(fw.features.flashModule ? { Flash: (rt) => builtinFlashModule(rt, this) } : {}),
+        Storage: (rt) => storageModule(rt, this.storage),
+      },
+      unmodelledModules: fw.env.MODULES.split(",").filter((m) => m && m !== "Flash" && m !== "Storage"),
       output: (text) => this.emit(text),
       onReboot: () => this.reset(),
+      storage: this.storage,
+      hal: this.hal,
     });
+    this.runtime.powerOn();
   }
 
   /** the node:vm context holding the Espruino globals (a new one after reset()) */
@@ -146,13 +165,24 @@ export class Board {
   resetCounters() { resetCounters(this.counters, this.clock); }
 
   /**
-   * Hardware reset (NVIC_SystemReset / E.reboot()): FPEC registers to reset values, key lock-up cleared,
-   * option bytes reloaded, SRAM cleared, new interpreter context (modules, timers gone). Flash and counters kept.
+   * Hardware reset (NVIC_SystemReset / E.reboot() / the reset button): FPEC registers to reset values, key lock-up
+   * cleared, option bytes reloaded, SRAM cleared, new interpreter context (modules, timers gone); then Espruino
+   * starts as at power-on: saved state (save()) and boot code (E.setBootCode, Save on Send) are loaded from the
+   * Storage area, E.on('init') handlers and onInit() run. Flash and counters kept.
    */
   reset() {
     this.chip.reset();
-    this.runtime.createContext();
+    this.runtime.powerOn();
   }
+
+  /**
+   * Power off and on again: as reset() for everything the board models (flash is non-volatile, SRAM and the FPEC
+   * state are lost).
+   */
+  powerCycle() { this.reset(); }
+
+  /** For a console (sim/repl.js): whether Espruino prints its logo after the restart that just happened. */
+  takeBanner() { return this.runtime.takeBanner(); }
 
   /** Run all pending setTimeout/setInterval callbacks now, in due order. @returns {number} callbacks run */
   flushTimers() { return this.runtime.timers.flush(); }

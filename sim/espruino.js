@@ -1,12 +1,29 @@
 /**
  * The Espruino runtime of the virtual board: the globals listed in docs/ARCHITECTURE.md, with Espruino
  * 2v29 semantics (espruino-platform.md §3, §4, §6), inside a node:vm context. Every native call
- * (peek* / poke* / E.* / process.memory / getTime / Flash.*) is counted and charged `callCostUs` of
+ * (peek* / poke* / E.* / process.memory / getTime / Flash.* / Storage.*) is counted and charged `callCostUs` of
  * virtual time BEFORE its bus accesses run (the interpreter cost model).
+ *
+ * RAM is the node:vm context: a new context is "RAM cleared". Start-up, reset(), save() and load() follow
+ * Espruino's src/jsinteractive.c (jsiInit, jsiSemiInit, jsiSoftInit, jsiSoftKill, the TODO flags handled in
+ * jsiIdle) and src/jsflash.c (jsfLoadBootCodeFromFlash, jsfSaveToFlash): saved state and boot code live in the
+ * Storage files `.varimg`, `.bootcde`, `.bootrst`, `.boot0`-`.boot3`, `.bootPowerOn` of the virtual flash
+ * (sim/storage.js); the state image is described in sim/state-image.js.
  */
 import vm from "node:vm";
 import { TimerQueue } from "./timers.js";
 import { formatValue } from "./format.js";
+import { FLAGS } from "./storage.js";
+import { captureImage, restoreImage } from "./state-image.js";
+
+/** Bytes of a string, one per character (low byte), as Espruino stores strings. @param {string} s */
+export function bytesOf(s) {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
+  return b;
+}
+/** A string of bytes, one character per byte. @param {Uint8Array} b */
+export const latin1 = (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
 
 /** Thrown through the board's JS by E.reboot(); board.eval swallows it. */
 export class RebootSignal extends Error {
@@ -79,26 +96,43 @@ export class EspruinoRuntime {
    * @param {string[]} [o.unmodelledModules] listed in process.env.MODULES but not provided by the sim
    * @param {function(string):void} o.output  receives printed lines incl. "\n"
    * @param {function():void} o.onReboot  hardware reset (E.reboot)
+   * @param {import("./storage.js").Storage|null} [o.storage]  the Storage area (saved code) of the virtual flash
+   * @param {import("./jshardware.js").FlashHAL} [o.hal]  the firmware's flash functions
+   *
+   * The constructor leaves RAM empty; the board calls powerOn() to start Espruino (load saved code).
    */
   constructor(o) {
     Object.assign(this, o);
     this.timers = new TimerQueue((fn, args) => this.runCallback(fn, args));
-    this.pendingSoftReset = false;
+    /** jsiStatus TODO flags, handled when the current command has finished (afterRun) */
+    this.todo = { reset: false, save: false, load: false, loadFile: undefined };
+    this.consoleLine = "";
+    this.firstBoot = false;
+    /** false after a start that loaded saved code (Espruino prints its logo only otherwise); see takeBanner() */
+    this.bannerWanted = true;
+    if (this.storage) this.storage.print = (t) => this.consolePrint(t);
     this.createContext();
   }
 
-  /** Fresh interpreter state: new context, no modules, no timers ("RAM cleared"). */
+  /** Fresh interpreter state: new context, no modules, no timers, no event handlers ("RAM cleared"). */
   createContext() {
     this.timers.dispose();
     const ctx = vm.createContext({});
     this.context = ctx;
     /** constructors of the context realm, so values handed to board code are "its own" */
-    this.R = vm.runInContext("({Uint8Array, Uint16Array, Uint32Array, ArrayBuffer, Error, TypeError, Object, Array, JSON})", ctx);
+    this.R = vm.runInContext("({Uint8Array, Uint16Array, Uint32Array, ArrayBuffer, Error, TypeError, SyntaxError, Object, Array, JSON})", ctx);
     this.modules = new Map();
+    /** module name -> {kind: "string"|"function", src}: what save() needs to load the module again */
+    this.moduleSources = new Map();
     this.moduleChars = 0;
+    /** E.on() handlers: event name -> functions */
+    this.listeners = {};
     const del = REMOVED_BUILTINS.map(([obj, prop]) => `delete ${obj ?? "globalThis"}.${prop};`).join("");
     vm.runInContext(del, ctx);
     this.installGlobals(ctx);
+    /** the global object as the board's code sees it, and the names on it that are not the program's */
+    this.global = vm.runInContext("globalThis", ctx);
+    this.builtinGlobals = new Set(Object.getOwnPropertyNames(this.global));
   }
 
   /** An Error of the board's realm. */
@@ -170,8 +204,21 @@ export class EspruinoRuntime {
     g.clearTimeout = (id) => (id === undefined ? this.timers.clearAll() : this.timers.clear(id));
     g.clearInterval = g.clearTimeout;
     g.getTime = this.native("getTime", () => chip.clock.nowUs / 1e6);
-    g.reset = () => { this.pendingSoftReset = true; };
     g.global = vm.runInContext("globalThis", ctx);
+    g.atob = (s) => Buffer.from(String(s), "base64").toString("latin1");
+    g.btoa = (s) => Buffer.from(String(s), "latin1").toString("base64");
+    // src/jswrap_interactive.c: these act when the current command has finished (jsiIdle)
+    g.reset = (clearFlash) => {
+      if (clearFlash) this.removeCodeFromFlash();
+      this.todo.reset = true;
+    };
+    if (this.storage) {
+      g.save = () => {
+        if (this.storage.find(".bootcde")) throw this.error("Cannot save: .bootcde file already exists. Please remove it first.");
+        this.todo.save = true;
+      };
+      g.load = (filename) => { this.todo.load = true; this.todo.loadFile = filename === undefined ? undefined : String(filename); };
+    }
   }
 
   makeE() {
@@ -206,6 +253,27 @@ export class EspruinoRuntime {
       return ab;
     });
     E.reboot = this.native("E.reboot", () => { this.onReboot(); throw new RebootSignal(); });
+    // events on E (src/jswrap_object.c on/emit/removeListener/removeAllListeners): "init" and "kill" are emitted by
+    // the start-up and save/load/reset code below
+    E.on = (event, fn) => {
+      if (typeof fn !== "function") throw this.error("Expecting a function for the listener", "TypeError");
+      (this.listeners[String(event)] ||= []).push(fn);
+    };
+    E.addListener = E.on;
+    E.emit = (event, ...args) => this.emitEvent(String(event), args);
+    E.removeListener = (event, fn) => {
+      const list = this.listeners[String(event)];
+      if (list && list.includes(fn)) list.splice(list.indexOf(fn), 1);
+    };
+    E.removeAllListeners = (event) => {
+      if (event === undefined) this.listeners = {};
+      else delete this.listeners[String(event)];
+    };
+    if (this.storage) {
+      E.setBootCode = this.native("E.setBootCode", (code, alwaysExec) => {
+        this.saveBootCode(typeof code === "string" ? code : "", !!alwaysExec);
+      });
+    }
     if (this.features.crc32) E.CRC32 = this.native("E.CRC32", (data) => crc32(flattenBytes([data])));
     if (this.features.nativeCall) {
       E.getAddressOf = this.native("E.getAddressOf", () => {
@@ -239,23 +307,51 @@ export class EspruinoRuntime {
 
   /**
    * Modules.addCached(name, src): src is a String (module source) or a Function (its code text is used, not its
-   * closure). The body runs immediately with module-local `exports` and `module`; module.exports is cached.
+   * closure). The module runs immediately (evaluateModule) and what it exports is cached under `name`.
+   * The one place where uploaded modules enter RAM (src/jswrap_modules.c jswrap_modules_addCached).
+   * @param {string} name @param {string|function} src
    */
   addCached(name, src) {
     if (typeof name !== "string" || !(typeof src === "string" || typeof src === "function"))
       throw this.error("args must be addCached(string, string|function)");
-    const code = typeof src === "string"
-      ? `(function(exports, module){${src}\n})`
-      : `(function(exports, module){return (${Function.prototype.toString.call(src)});})`;
-    const wrapper = vm.runInContext(code, this.context, { filename: `module:${name}` });
-    const module = vm.runInContext("({exports:{}})", this.context);
-    const r = wrapper.call(undefined, module.exports, module);
-    if (typeof src === "function") r.call(undefined);
-    this.modules.set(name, module.exports);
-    this.moduleChars += typeof src === "string" ? src.length : Function.prototype.toString.call(src).length;
+    const text = typeof src === "string" ? src : Function.prototype.toString.call(src);
+    this.modules.set(name, this.evaluateModule(src, name));
+    this.moduleSources.set(name, { kind: typeof src, src: text });
+    this.moduleChars += text.length;
   }
 
-  /** require(name): cached module, then built-in module, else Error 'Module "X" not found' (2v29 wording). */
+  /**
+   * jspEvaluateModule (src/jsparse.c): run module code with `exports` (an empty object, also `this`) and
+   * `module`; return the module's `exports` VARIABLE at the end. Espruino's `module` is the module scope itself,
+   * so `module.exports = X` and `exports = X` both replace what require() returns (unlike Node, where only the first
+   * does). A Function's code text runs in that scope too.
+   * @param {string|function} src @param {string} name  for stack traces
+   * @returns {*} the module's exports
+   */
+  evaluateModule(src, name) {
+    const body = typeof src === "string" ? src : `(${Function.prototype.toString.call(src)}).call(this);`;
+    const code = `(function (exports, module, $linkExports) {$linkExports(function () { return exports; }, ` +
+      `function (v) { exports = v; });${body}\n})`;
+    const wrapper = vm.runInContext(code, this.context, { filename: `module:${name}` });
+    const R = this.R;
+    const module = new R.Object();
+    const exports = new R.Object();
+    const link = (get, set) => R.Object.defineProperty(module, "exports", { get, set, enumerable: true, configurable: true });
+    wrapper.call(exports, exports, module, link);
+    return module.exports;
+  }
+
+  /**
+   * A Function of the board's realm from its source text (save/load of modules added as functions).
+   * @param {string} src @returns {function}
+   */
+  functionFromSource(src) { return vm.runInContext(`(${src})`, this.context); }
+
+  /**
+   * require(name) as Espruino 2v29 (src/jswrap_modules.c jswrap_require): a cached module, else a built-in module,
+   * else a Storage file called `name` (up to 28 characters; not on SAVE_ON_FLASH builds) evaluated as a module,
+   * else Error 'Module "X" not found'. The one place where modules are looked up.
+   */
   require(name) {
     if (typeof name !== "string") throw this.error(`Expecting a module name as a string, but got ${typeof name}`, "TypeError");
     if (this.modules.has(name)) return this.modules.get(name);
@@ -265,6 +361,15 @@ export class EspruinoRuntime {
       this.modules.set(name, m);
       return m;
     }
+    if (this.storage && !this.features.saveOnFlash && name.length <= 28) {
+      const code = this.storage.read(name);
+      if (code !== undefined) {
+        // function code stays in flash on the board (the RAM model hooks in here)
+        const m = this.evaluateModule(latin1(code), name);
+        this.modules.set(name, m);
+        return m;
+      }
+    }
     if (this.unmodelledModules?.includes(name))
       throw this.error(`Module "${name}" not found (built-in module not modelled by the virtual board)`);
     throw this.error(`Module "${name}" not found`);
@@ -273,13 +378,27 @@ export class EspruinoRuntime {
   /** print / console.log: arguments joined by " ", one line. */
   print(args) {
     const line = args.map((a) => (typeof a === "string" ? a : formatValue(a))).join(" ");
-    this.output(line + "\n");
+    this.consolePrint(line + "\n");
+  }
+
+  /** jsiConsolePrint: text to the console; complete lines go to `output` (a partial line waits for its end). */
+  consolePrint(text) {
+    this.consoleLine += text;
+    let i;
+    while ((i = this.consoleLine.indexOf("\n")) >= 0) {
+      this.output(this.consoleLine.slice(0, i + 1));
+      this.consoleLine = this.consoleLine.slice(i + 1);
+    }
   }
 
   /** setTimeout("code") evaluates the string in the board */
   callable(fn) {
     if (typeof fn === "function") return fn;
-    if (typeof fn === "string") return () => vm.runInContext(fn, this.context);
+    if (typeof fn === "string") {
+      const f = () => vm.runInContext(fn, this.context);
+      f.fromString = fn;
+      return f;
+    }
     throw this.error("Function or String not supplied!");
   }
 
@@ -289,7 +408,7 @@ export class EspruinoRuntime {
       fn.apply(undefined, args);
     } catch (e) {
       if (e instanceof RebootSignal) return;
-      this.output(`Uncaught ${formatValue(e)}\n`);
+      this.consolePrint(`Uncaught ${formatValue(e)}\n`);
     } finally {
       this.afterRun();
     }
@@ -310,12 +429,190 @@ export class EspruinoRuntime {
     }
   }
 
-  /** reset() asked for a soft reset: done when the current command finishes. */
+  /**
+   * jsiIdle's TODO handling (src/jsinteractive.c): reset(), save(), load() act once the current command has
+   * finished, in that order.
+   */
   afterRun() {
-    if (this.pendingSoftReset) {
-      this.pendingSoftReset = false;
-      this.createContext();
+    while (this.todo.reset || this.todo.save || this.todo.load) {
+      const t = this.todo;
+      if (t.reset) {
+        t.reset = false;
+        this.softKill();
+        this.semiInit(false, false);
+      } else if (t.save) {
+        t.save = false;
+        this.saveToFlash();
+      } else {
+        t.load = false;
+        const file = t.loadFile;
+        t.loadFile = undefined;
+        this.softKill();
+        if (file !== undefined) {
+          this.semiInit(false, false);
+          const code = this.storage.read(file);
+          if (code !== undefined) this.evalGuarded(latin1(code), file);
+        } else {
+          this.createContext();
+          this.loadState();
+          this.softInit(false);
+          this.bannerWanted = false;
+        }
+      }
     }
+  }
+
+  // ------------------------------------------------------------------------------------ start-up and saved code
+
+  /** Power-on or hardware reset (jsiInit(true)): a first boot that loads saved code. */
+  powerOn() {
+    this.todo = { reset: false, save: false, load: false, loadFile: undefined };
+    this.consoleLine = "";
+    this.semiInit(true, true);
+  }
+
+  /**
+   * jsiSemiInit: new RAM; at the first boot an invalid Storage area is erased ("Storage is corrupt."); with
+   * `autoLoad` the saved state (.varimg) is loaded; then jsiSoftInit.
+   * @param {boolean} autoLoad @param {boolean} firstBoot
+   */
+  semiInit(autoLoad, firstBoot) {
+    this.createContext();
+    this.firstBoot = firstBoot;
+    if (firstBoot && this.storage && !this.features.saveOnFlash && !this.storage.isValid()) {
+      this.consolePrint("Storage is corrupt.\n");
+      this.consolePrint("Erasing Storage Area...\n");
+      this.storage.eraseAll();
+      this.consolePrint("Erase complete.\n");
+    }
+    const loadFlash = autoLoad && this.flashContainsCode();
+    if (loadFlash) this.loadState();
+    this.softInit(!autoLoad);
+    this.bannerWanted = !loadFlash;
+  }
+
+  /**
+   * jsiSoftInit: boot code from flash (jsfLoadBootCodeFromFlash), then E.on('init') handlers, then onInit().
+   * @param {boolean} hasBeenReset  after reset(): only `.bootrst` (not `.bootcde`) runs
+   */
+  softInit(hasBeenReset) {
+    if (this.storage) {
+      const run = (file, label = file) => {
+        const code = this.storage.read(file);
+        if (code !== undefined) this.evalGuarded(latin1(code), label);
+        return code !== undefined;
+      };
+      if (!this.features.saveOnFlash && this.firstBoot) run(".bootPowerOn");
+      for (let i = 0; i < 4; i++) run(`.boot${i}`);
+      if (!run(".bootrst", "boot code") && !hasBeenReset) run(".bootcde", "boot code");
+    }
+    this.emitEvent("init");
+    const onInit = Object.getOwnPropertyDescriptor(this.global, "onInit");
+    if (onInit && typeof onInit.value === "function") {
+      this.consolePrint("Running onInit()...\n");
+      this.callGuarded(onInit.value, []);
+    }
+  }
+
+  /** jsiSoftKill: E.on('kill') handlers; no longer the first boot. */
+  softKill() {
+    this.emitEvent("kill");
+    this.firstBoot = false;
+  }
+
+  /** jsfFlashContainsCode */
+  flashContainsCode() {
+    return !!this.storage && [".varimg", ".bootcde", ".bootrst"].some((f) => this.storage.find(f));
+  }
+
+  /** jsfLoadStateFromFlash: restore the `.varimg` image, if any, into the current (fresh) context. */
+  loadState() {
+    const f = this.storage && this.storage.find(".varimg");
+    if (!f) return;
+    this.consolePrint(`Loading ${f.size} bytes from flash...\n`);
+    try {
+      restoreImage(this, this.storage.read(".varimg"));
+    } catch (e) {
+      this.consolePrint(`Not loading saved code: the image is damaged (${e.message})\n`);
+    }
+  }
+
+  /**
+   * jsfSaveToFlash at idle after save(): kill handlers, replace `.varimg` (compacting Storage first) with the
+   * state image, then jsiSoftInit as after a start (boot code, init handlers, onInit run again).
+   */
+  saveToFlash() {
+    this.softKill();
+    const storage = this.storage;
+    this.consolePrint("Compacting Flash...\n");
+    storage.erase(".varimg");
+    storage.compact();
+    this.consolePrint("Calculating Size...\n");
+    const image = captureImage(this);
+    const size = image.bytes.length;
+    const f = storage.create(".varimg", size, FLAGS.COMPRESSED);
+    const mem = this.memory(this.moduleChars, false);
+    if (!f) {
+      this.consolePrint(`ERROR: Too big to save to flash (${size} vs ${storage.stats().free} bytes)\n`);
+      this.consolePrint(storage.stats().fileBytes ? "Not enough free space to save. Try require('Storage').eraseAll()\n"
+        : "Code is too big to save to Flash.\n");
+    } else {
+      this.consolePrint("Writing..");
+      const padded = new Uint8Array((size + 3) & ~3).fill(0xff);
+      padded.set(image.bytes);
+      this.hal.write(padded, f.data);
+      this.consolePrint(`\nCompressed ${mem.total * mem.blocksize} bytes to ${size}\n`);
+      for (const why of image.skipped) this.consolePrint(`save(): not saved (virtual board): ${why}\n`);
+    }
+    this.softInit(false);
+  }
+
+  /**
+   * jsfSaveBootCodeToFlash (E.setBootCode): delete `.bootcde` and `.bootrst`, then write the code to one of them.
+   * @param {string} code @param {boolean} runAfterReset  `.bootrst` (runs after reset() too)
+   */
+  saveBootCode(code, runAfterReset) {
+    this.storage.erase(".bootcde");
+    this.storage.erase(".bootrst");
+    if (!code.length) return;
+    this.storage.write(runAfterReset ? ".bootrst" : ".bootcde", bytesOf(code), 0, 0, 0);
+  }
+
+  /** jsfRemoveCodeFromFlash (reset(true)) */
+  removeCodeFromFlash() {
+    this.consolePrint("Erasing saved code.");
+    if (this.storage) for (const f of [".varimg", ".bootcde", ".bootrst"]) this.storage.erase(f);
+    this.consolePrint("\nDone!\n");
+  }
+
+  /** Run E.on(event) handlers; an error is printed, the others still run. */
+  emitEvent(event, args = []) {
+    for (const fn of [...(this.listeners[event] || [])]) this.callGuarded(fn, args);
+  }
+
+  /** Evaluate code in the global scope; an uncaught error is printed as Espruino does (jsiCheckErrors). */
+  evalGuarded(code, name) {
+    try {
+      vm.runInContext(code, this.context, { filename: name });
+    } catch (e) {
+      if (!(e instanceof RebootSignal)) this.consolePrint(`Uncaught ${formatValue(e)}\n`);
+    }
+  }
+
+  /** Call a board function; an uncaught error is printed. */
+  callGuarded(fn, args) {
+    try {
+      fn.apply(undefined, args);
+    } catch (e) {
+      if (!(e instanceof RebootSignal)) this.consolePrint(`Uncaught ${formatValue(e)}\n`);
+    }
+  }
+
+  /** Whether a console should print Espruino's logo for the restart that just happened (once). */
+  takeBanner() {
+    const b = this.bannerWanted;
+    this.bannerWanted = true;
+    return b;
   }
 
   /** Clear all timers. */

@@ -1,10 +1,15 @@
 /**
  * Firmware layouts of the virtual boards (espruino-platform.md §1, §2) and the flash pre-fill that makes
- * them visible, so region guards can be tested: non-blank regions hold pseudo-random bytes that are never
- * 0xFF (every byte differs from the erased value).
+ * them visible, so region guards can be tested: bootloader and firmware regions hold pseudo-random bytes that are
+ * never 0xFF (every byte differs from the erased value); the saved-code area holds valid Storage content
+ * (Espruino src/jsflash.c format, sim/storage.js): one file, as on a board that has been used.
  */
 import { byteSource, PRESETS, FLASH_START, SRAM_START } from "./chip.js";
 import { writeImage } from "./firmware-image.js";
+import { HEADER_SIZE, nameBytes } from "./storage.js";
+
+/** Name of the Storage file the pre-fill puts at flash_code_start. */
+export const PREFILL_FILE = "notes.txt";
 
 /** Per-model defaults. Addresses are absolute unless noted. */
 export const LAYOUT_DEFAULTS = {
@@ -79,7 +84,8 @@ export function computeLayout(model, o = {}) {
     freeEnd: codeStart,
     codeStart,
     codeEnd: FLASH_START + flashLength,
-    codeContentEnd: codeStart + (o.codeContentSize ?? d.codeContentSize),
+    /** end of the pre-filled Storage file (header + data, 4-aligned) at codeStart; == codeStart: empty Storage */
+    codeContentEnd: codeStart + ((o.codeContentSize ?? d.codeContentSize) & ~3),
     hiddenStart: hidden ? FLASH_START + flashLength : null,
     hiddenEnd: hidden ? FLASH_START + flashLength + p.hiddenKB * 1024 : null,
     physicalLength: flashLength + (hidden ? p.hiddenKB * 1024 : 0),
@@ -92,7 +98,8 @@ export function computeLayout(model, o = {}) {
 }
 
 /**
- * Pre-fill flash per layout: bootloader, firmware (.text/.rodata to _etext), .data image, start of saved code.
+ * Pre-fill flash per layout: bootloader, firmware (.text/.rodata to _etext), .data image, and in the saved-code
+ * area one Storage file of codeContentSize bytes in all (32-byte header + text; none when smaller than a header).
  * The bootloader and the firmware each get a vector table and a Reset_Handler with its literal pool
  * (firmware-image.js). Everything else stays erased (0xFF).
  * @param {import("./flash-store.js").FlashStore} store
@@ -106,7 +113,6 @@ export function prefillFlash(store, layout) {
   fill(layout.bootloaderStart, layout.bootloaderEnd, 0xb007);
   fill(layout.firmwareStart, layout.etext, 0xf1a5);
   fill(layout.etext, layout.dataImageEnd, 0xda7a);
-  fill(layout.codeStart, layout.codeContentEnd, 0xc0de);
   const ram = (size, estack) => ({ _estack: estack, _sdata: SRAM_START, _edata: SRAM_START + size,
     _sbss: SRAM_START + size, _ebss: SRAM_START + size + BSS_SIZE });
   const estack = SRAM_START + layout.ramLength;
@@ -117,5 +123,16 @@ export function prefillFlash(store, layout) {
     const b = BOOTLOADER_IMAGE;
     writeImage(store.bytes, { start: FLASH_START, resetHandler: FLASH_START + b.resetHandler, startup: layout.startup,
       textEnd: FLASH_START + b.etext, symbols: { ...ram(b.dataImageSize, estack), _sidata: b.etext } });
+  }
+  const fileBytes = layout.codeContentEnd - layout.codeStart;
+  if (fileBytes > HEADER_SIZE) {
+    const size = fileBytes - HEADER_SIZE;
+    const at = layout.codeStart - FLASH_START;
+    const b = store.bytes;
+    b[at] = size & 0xff; b[at + 1] = (size >>> 8) & 0xff; b[at + 2] = (size >>> 16) & 0xff; b[at + 3] = 0;   // flags 0
+    b.set(nameBytes(PREFILL_FILE), at + 4);
+    const text = "Saved by an earlier program: Storage files live in the saved-code area (flash_code_start to the " +
+      "end of flash). ";
+    for (let i = 0; i < size; i++) b[at + HEADER_SIZE + i] = text.charCodeAt(i % text.length);
   }
 }

@@ -1,7 +1,7 @@
 // The Espruino REPL (console) protocol of the virtual board, without sockets: bytes in, bytes out.
 // Modelled on Espruino's src/jsinteractive.c (jsiHandleChar, jsiHandleNewLine, jsiCountBracketsInInput,
 // jsiConsoleRemoveInputLine/jsiReturnInputLine) to the extent the `espruino` CLI and the Web IDE rely on it
-// (../shared/reference/espruino-platform.md §8):
+// (EspruinoTools core/serial.js and core/utils.js getEspruinoPrompt, as the pinned CLI 0.1.67 uses them):
 //   - `>` prompt, returned when the board is idle; `:` continuation prompt for unbalanced input
 //   - echo of typed characters; DLE (0x10) at the start of a line: no echo and no `=result` for that line
 //   - ESC LF (Alt-Enter): newline inside the input line; `ESC [ n d`: line-number hint; other ESC sequences ignored
@@ -10,7 +10,10 @@
 //   - `=result` printed like Espruino (`=undefined`, numbers, quoted strings, objects JSON-ish)
 //   - `Uncaught Error: ...` for exceptions; `echo(0|1)`
 //   - the logo after `reset()`: the board itself clears RAM (a new interpreter context, modules and timers gone)
-//     and keeps flash; the REPL notices the new context and prints the logo, as Espruino does
+//     and keeps flash; the REPL notices the new context and prints the logo, as Espruino does (not after a start
+//     that loaded saved code, e.g. load(): the board's takeBanner() says so)
+//   - what the board printed before a console was attached (boot code, onInit) is shown first, as the Original
+//     moves output made before USB came up to the USB console (jsiOneSecondAfterStartup)
 // The board is anything with eval(code) and a `context` that reset() replaces (sim/board.js); setOutput(fn) is
 // used when present. Timers run on the board's own (host) timers: their output arrives between feeds, and the
 // prompt is given back after it.
@@ -182,6 +185,7 @@ export class REPL {
    * @param {boolean} [options.banner]  print the banner now, as a board does at power-on (default false)
    */
   constructor({ board, write, version, banner = false }) {
+    const earlier = Array.isArray(board.output) && !board.outFn ? board.output.splice(0) : [];
     this.board = board;
     this.write = write;
     this.version = version;
@@ -197,6 +201,7 @@ export class REPL {
     this.busy = false;         // inside feed(): output is followed by idle() anyway
     this.idleQueued = false;   // an idle() is scheduled after output from a timer
     this.attach();
+    if (earlier.length) this.print(earlier.join("\n"));
     if (banner) this.printBanner();
   }
 
@@ -218,7 +223,7 @@ export class REPL {
   checkReset() {
     if (this.board.context === this.ctx) return;
     this.attach();
-    this.printBanner();
+    if (typeof this.board.takeBanner !== "function" || this.board.takeBanner()) this.printBanner();
   }
 
   /** Whether typed characters are shown: jsiEcho(). */

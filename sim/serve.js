@@ -1,57 +1,88 @@
 #!/usr/bin/env node
 // The virtual Espruino board as a TCP server for the `espruino` CLI or a terminal:
-//   node sim/serve.js [--port N] [--model original|medium|connectivity|xl] [--lifetime s] [--idle s]
-// prints "listening tcp://127.0.0.1:PORT" once ready, serves one client at a time on 127.0.0.1, and stops after
-// --lifetime seconds (default 600) or --idle seconds without a client or input (default 120), or on SIGINT/SIGTERM.
+//   node sim/serve.js [--port N] [--model original|medium|connectivity|xl] [--flash FILE] [--lifetime s] [--idle s]
+//                     [--quiet] [--report-flash]       (npm run board -- ...)
+// prints "listening tcp://127.0.0.1:PORT" once ready and serves one client at a time on 127.0.0.1. The board stays
+// powered (RAM, timers, flash) across clients and uploads until it is told to stop: Ctrl-C / SIGINT / SIGTERM, or
+// --lifetime seconds in all, or --idle seconds without a client or input (both off unless given).
+// --flash FILE: the board's flash is loaded from FILE at start (a new board when FILE does not exist yet) and
+// written back to it whenever a client disconnects and on stop, so saved code and Storage files survive restarts
+// (each start is a power-on: save()d state and boot code run).
 // --report-flash: on stop, print "flash unchanged" or "flash changed at 0x........-0x........, ..." (compared with
 // the flash at start), so that a runner can check that uploaded code left flash as it found it.
 // On stop it prints "board counters: ..." (native calls, BSY polls, simulated time, bus faults).
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { parseArgs as parseCommandLine } from "node:util";
 import { fileURLToPath } from "node:url";
-import { createBoard } from "./board.js";
+import { createBoard, FIRMWARE } from "./board.js";
 import { serveREPL } from "./tcp.js";
 import { hex } from "./format.js";
 
-const USAGE = "usage: node sim/serve.js [--port N] [--model original|medium|connectivity|xl] [--lifetime s] [--idle s] [--quiet] " +
-  "[--report-flash]";
+const MODELS = Object.keys(FIRMWARE);
+const USAGE = `usage: node sim/serve.js [--port N] [--model ${MODELS.join("|")}] [--flash FILE] [--lifetime s] [--idle s] ` +
+  "[--quiet] [--report-flash]";
 
 /**
- * Parse command-line arguments.
+ * Parse command-line arguments (node:util parseArgs, strict).
  * @param {string[]} argv  arguments after the script name
- * @returns {{port: number, model: string, lifetimeMs: number, idleTimeoutMs: number, quiet: boolean, reportFlash: boolean}}
+ * @returns {{port: number, model: string, flashFile?: string, lifetimeMs: number, idleTimeoutMs: number, quiet: boolean,
+ *   reportFlash: boolean, help?: boolean}}
+ * @throws {Error} a one-line message plus the usage: unknown option, missing value, bad number, unknown model
  */
 export function parseArgs(argv) {
-  const o = { port: 0, model: "original", lifetimeMs: 600_000, idleTimeoutMs: 120_000, quiet: false, reportFlash: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = argv[i + 1];
-    const num = () => {
-      const n = Number(v);
-      if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${a} needs a number, got ${v}\n${USAGE}`);
-      i++;
-      return n;
-    };
-    if (a === "--port") o.port = num();
-    else if (a === "--model") { if (!/^(original|medium|connectivity|xl)$/.test(v || "")) throw new Error(`--model: ${v}\n${USAGE}`); o.model = v; i++; }
-    else if (a === "--lifetime") o.lifetimeMs = num() * 1000;
-    else if (a === "--idle") o.idleTimeoutMs = num() * 1000;
-    else if (a === "--quiet" || a === "-q") o.quiet = true;
-    else if (a === "--report-flash") o.reportFlash = true;
-    else if (a === "--help" || a === "-h") { console.log(USAGE); process.exit(0); }
-    else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  let v;
+  try {
+    ({ values: v } = parseCommandLine({ args: argv, strict: true, allowPositionals: false, options: {
+      port: { type: "string" }, model: { type: "string" }, flash: { type: "string" }, lifetime: { type: "string" },
+      idle: { type: "string" }, quiet: { type: "boolean", short: "q" }, "report-flash": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    } }));
+  } catch (e) {
+    throw new Error(`${e.message.split("\n")[0]}\n${USAGE}`);
   }
-  return o;
+  const num = (name, text, max = Infinity) => {
+    if (text === undefined) return 0;
+    const n = text.trim() === "" ? NaN : Number(text);
+    if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${name} needs a number 0..${max}, got "${text}"\n${USAGE}`);
+    return n;
+  };
+  if (v.model !== undefined && !MODELS.includes(v.model)) throw new Error(`--model ${v.model}: unknown model (use ${MODELS.join(", ")})\n${USAGE}`);
+  if (v.flash !== undefined && !v.flash.trim()) throw new Error(`--flash needs a file name\n${USAGE}`);
+  const port = num("port", v.port, 65535);
+  if (!Number.isInteger(port)) throw new Error(`--port needs a whole number, got "${v.port}"\n${USAGE}`);
+  return { port, model: v.model ?? "original", flashFile: v.flash, lifetimeMs: num("lifetime", v.lifetime) * 1000,
+    idleTimeoutMs: num("idle", v.idle) * 1000, quiet: !!v.quiet, reportFlash: !!v["report-flash"], help: !!v.help };
 }
 
 /**
  * Start a virtual board and serve it.
  * @param {ReturnType<typeof parseArgs>} o
- * @returns {Promise<{board: object, server: import("./tcp.js").REPLServer}>}
+ * @returns {Promise<{board: object, server: import("./tcp.js").REPLServer, saveFlash: function(): void}>}
+ * @throws {Error} --flash FILE that is not a flash image of this model
  */
 export async function serve(o) {
-  const board = createBoard({ model: o.model });
+  let flashImage;
+  if (o.flashFile && existsSync(o.flashFile)) {
+    flashImage = new Uint8Array(readFileSync(o.flashFile));
+    const size = createBoard({ model: o.model, blank: true }).flash().length;
+    if (flashImage.length !== size) {
+      throw new Error(`--flash ${o.flashFile}: not a flash image of the ${o.model} board (${flashImage.length} bytes, ` +
+        `expected ${size}); delete it to start with a new board`);
+    }
+  }
+  const board = createBoard({ model: o.model, flashImage });
   const log = o.quiet ? () => {} : (m) => console.error(`[virtual board] ${m}`);
-  const server = await serveREPL({ board, port: o.port, lifetimeMs: o.lifetimeMs, idleTimeoutMs: o.idleTimeoutMs, log });
+  /** Write the flash to --flash FILE (whole file replaced at once: a new file renamed over the old one). */
+  const saveFlash = () => {
+    if (!o.flashFile) return;
+    const tmp = `${o.flashFile}.tmp`;
+    writeFileSync(tmp, board.flash());
+    renameSync(tmp, o.flashFile);
+  };
+  const server = await serveREPL({ board, port: o.port, lifetimeMs: o.lifetimeMs, idleTimeoutMs: o.idleTimeoutMs, log,
+    onDisconnect: saveFlash });
   server.closed.then(() => { if (typeof board.dispose === "function") board.dispose(); });
-  return { board, server };
+  return { board, server, saveFlash };
 }
 
 /**
@@ -74,12 +105,17 @@ export function changedRanges(a, b) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   let options;
-  try { options = parseArgs(process.argv.slice(2)); } catch (e) { console.error(e.message); process.exit(2); }
-  const { board, server } = await serve(options);
+  try { options = parseArgs(process.argv.slice(2)); } catch (e) { console.error(`serve: ${e.message}`); process.exit(2); }
+  if (options.help) { console.log(USAGE); process.exit(0); }
+  let started;
+  try { started = await serve(options); } catch (e) { console.error(`serve: ${e.message}`); process.exit(2); }
+  const { board, server, saveFlash } = started;
   const before = options.reportFlash ? board.flash() : null;
   console.log(`listening ${server.url}`);
+  if (options.flashFile) console.error(`[virtual board] flash kept in ${options.flashFile}`);
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => server.close(sig));
   const reason = await server.closed;
+  try { saveFlash(); } catch (e) { console.log(`virtual board: cannot save flash to ${options.flashFile}: ${e.message}`); }
   if (before) {
     const changed = changedRanges(before, board.flash());
     console.log(changed.length ? `flash changed at ${changed.join(", ")}` : "flash unchanged");

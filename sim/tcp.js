@@ -23,10 +23,11 @@ import { REPL } from "./repl.js";
  *   0 = never)
  * @param {number} [options.lifetimeMs]  stop after this long in any case (default 600 000 ms; 0 = never)
  * @param {function(string): void} [options.log]  diagnostics (connections, shutdown), default none
+ * @param {function(): void} [options.onDisconnect]  called after a client has gone (e.g. to save the flash)
  * @returns {Promise<REPLServer>}
  */
 export function serveREPL({ board, port = 0, host = "127.0.0.1", idleTimeoutMs = 120_000, lifetimeMs = 600_000,
-  log = () => {} }) {
+  log = () => {}, onDisconnect = () => {} }) {
   let client = null, idleTimer = null, lifeTimer = null, resolveClosed, stopping = null;
   const closed = new Promise((resolve) => { resolveClosed = resolve; });
 
@@ -49,6 +50,7 @@ export function serveREPL({ board, port = 0, host = "127.0.0.1", idleTimeoutMs =
     socket.on("close", () => {
       if (client === socket) client = null;
       log("client disconnected");
+      try { onDisconnect(); } catch (e) { log(`after disconnect: ${e.message}`); }
       armIdle();
     });
   });

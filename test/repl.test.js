@@ -1,13 +1,15 @@
 // The Espruino REPL protocol of the virtual board (sim/repl.js) fed bytes directly, and its TCP wrapper
-// (sim/tcp.js, sim/serve.js) over real sockets. What the `espruino` CLI needs is in espruino-platform.md §8.
+// (sim/tcp.js, sim/serve.js) over real sockets. What the `espruino` CLI needs: EspruinoTools core/serial.js,
+// core/utils.js getEspruinoPrompt.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createBoard } from "../sim/index.js";
 import { REPL, countBrackets, formatValue } from "../sim/repl.js";
 import { serveREPL } from "../sim/tcp.js";
+import { parseArgs as serveArgs } from "../sim/serve.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -212,4 +214,45 @@ test("node sim/serve.js prints its URL and stops on SIGTERM", async () => {
   const code = await new Promise((r) => child.on("close", r));
   assert.equal(code, 0);
   assert.match(out, /virtual board stopped \(SIGTERM\)/);
+});
+
+test("node sim/serve.js: runs until told to stop by default; bad options are one line and exit 2", () => {
+  const o = serveArgs([]);
+  assert.equal(o.lifetimeMs, 0, "no lifetime unless given");
+  assert.equal(o.idleTimeoutMs, 0, "no idle stop unless given");
+  for (const [args, msg] of [
+    [["--model", "f4"], /--model f4: unknown model/],
+    [["--port"], /argument missing/],
+    [["--port", "70000"], /--port needs a number 0\.\.65535/],
+    [["--idle", "soon"], /--idle needs a number/],
+    [["--flash"], /argument missing/],
+    [["extra"], /Unexpected argument 'extra'/],
+  ]) {
+    const r = spawnSync(process.execPath, ["sim/serve.js", ...args], { cwd: ROOT, encoding: "utf8", timeout: 10_000 });
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, msg, args.join(" "));
+    assert.match(r.stderr, /^usage: node sim\/serve\.js/m);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test("a console attached after the board started shows what it printed before (boot code), then the prompt", () => {
+  const board = createBoard();
+  board.eval("E.setBootCode('print(\"hello from boot code\")')");
+  board.powerCycle();
+  let out = "";
+  const repl = new REPL({ board, write: (s) => { out += s; } });
+  repl.feed("\n");
+  assert.match(out, /^hello from boot code\r\n/);
+});
+
+test("the logo follows reset() but not load() of saved code (as jsiSemiInit prints it only when nothing was loaded)", () => {
+  const { send } = console_();
+  send("\n");
+  assert.match(send("reset()\n"), /\|_\| espruino\.com/);
+  send("var kept = 42; save()\n");
+  const out = send("load()\n");
+  assert.doesNotMatch(out, /espruino\.com/);
+  assert.match(out, /Loading \d+ bytes from flash\.\.\./);
+  assert.match(send("kept\n"), /=42/);
 });

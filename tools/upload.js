@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Upload a file to an Espruino board with the pinned `espruino` CLI (node_modules/espruino, 0.1.67) and turn the
 // board's output into a real exit code.
-//   npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl] [--sleep s]
-//                     [--timeout s] [--verbose] file.js
-// Without --port it starts the virtual board (sim/) on a free 127.0.0.1 port for the run and stops it after.
-// The CLI traps it avoids (../shared/reference/espruino-platform.md §8):
+//   npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl]
+//                     [--flash FILE] [--modules DIR] [--sleep s] [--timeout s] [--verbose] file.js
+// Without --port it starts the virtual board (sim/) on a free 127.0.0.1 port for the run and stops it after
+// (--flash FILE: the virtual board's flash is loaded from FILE and kept there, so flash persists across runs).
+// Modules are taken from the first `modules/` folder found in the file's folder or a parent (as the CLI's own
+// local-modules lookup and the Web IDE's project folder do), then --modules DIR, then this project's modules/.
+// The CLI traps it avoids (EspruinoTools 0.1.67: bin/espruino-cli.js, core/modules.js, plugins/localModules.js):
 //   --no-ble                                  crash (exit 7) at connect on machines without D-Bus
-//   --config MODULE_URL=modules               local modules/ lookup is broken and falls back to network URLs
-//   --config MODULE_EXTENSIONS=.min.js|.js      serving the OLD STM32F1Flash; a plain path relative to the cwd
+//   --config MODULE_URL=<dir>|...|modules     local modules/ lookup is broken (plugins/localModules.js uses `fs`
+//   --config MODULE_EXTENSIONS=.min.js|.js      without requiring it) and falls back to network URLs serving the
+//                                             OLD STM32F1Flash; MODULE_URL takes plain paths (relative to the cwd)
 //   --config BOARD_JSON_URL=tools/espruino-boards   no board JSON download either
 //   -r ./tools/cli-guard.cjs                  any http/https request is blocked and reported (never a network URL)
 //   --config SERIAL_THROTTLE_SEND=1           hang forever after small uploads
@@ -16,17 +20,30 @@
 //                                             byte for byte against modules/<name>.min.js
 //   exit code 0 whatever happens              output parsed: Uncaught, Module not found, no connection, no
 //                                             upload, timeout -> non-zero
+//   exits only 500 ms after the board goes    the launcher stops the CLI itself a moment after the upload completed
+//   quiet (never for a program that prints)     (after --sleep), so programs that keep printing upload fine
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UsageError, modelOption, numberOption, orExit, parse, portOption } from "./cli-options.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = "node_modules/espruino/bin/espruino-cli.js";
 const GUARD = "./tools/cli-guard.cjs";
 const GUARD_MARKER = "[cli-guard] blocked network request:";
-const USAGE = "usage: npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl] " +
-  "[--sleep s] [--timeout s] [--verbose] file.js";
+const USAGE = "usage: npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] [--model original|medium|connectivity|xl]\n" +
+  "                         [--flash FILE] [--modules DIR] [--sleep s] [--timeout s] [--verbose] file.js";
+/** How long the launcher keeps listening after the upload completed (and after --sleep), in ms, before it stops a
+ * CLI that is still waiting for the board to go quiet (it never does for a program that keeps printing). */
+export const LISTEN_AFTER_UPLOAD_MS = 2000;
+
+/**
+ * Whether a line of the CLI's own output says that all code was sent. bin/espruino-cli.js (sendCode) prints
+ * "Upload Complete", or "Upload Complete. Sleeping for Ns" with --sleep: match the start only.
+ * @param {string} line
+ */
+export const isUploadComplete = (line) => /^Upload Complete\b/i.test(line.trim());
 
 /**
  * The node arguments that run the pinned CLI with every trap avoided.
@@ -34,12 +51,17 @@ const USAGE = "usage: npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] 
  * @param {string} o.port  serial device or tcp://host:port
  * @param {string} o.file  file to upload, relative to `cwd` (or absolute)
  * @param {number} [o.sleep]  seconds the CLI keeps listening after the upload (--sleep)
- * @param {string} [o.modulesDir]  relative to `cwd`; default "modules"
+ * @param {string[]} [o.modulesDirs]  folders searched for modules, in order (absolute, or relative to the project
+ *   root); default this project's modules/
  * @returns {string[]} arguments for `node` (the CLI runs with cwd = project root)
  */
-export function cliArgs({ port, file, sleep, modulesDir = "modules" }) {
+export function cliArgs({ port, file, sleep, modulesDirs = [join(ROOT, "modules")] }) {
+  const url = modulesDirs.map((d) => {
+    const rel = relative(ROOT, resolve(ROOT, d));
+    return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? resolve(ROOT, d) : rel;
+  }).join("|");   // EspruinoTools core/modules.js: each MODULE_URL entry in order, each extension in order
   const args = ["-r", GUARD, CLI, "--no-ble", "-v",
-    "--config", `MODULE_URL=${modulesDir}`,
+    "--config", `MODULE_URL=${url}`,
     "--config", "MODULE_EXTENSIONS=.min.js|.js",
     "--config", "MODULE_MINIFICATION_LEVEL=",
     "--config", "BOARD_JSON_URL=tools/espruino-boards",
@@ -102,19 +124,56 @@ export function sentCode(stdout) {
 }
 
 /**
- * Check that every module the CLI sent with Modules.addCached is the file in modules/ exactly as built.
+ * Where the CLI finds module `name`, as EspruinoTools core/modules.js (fetchGetModule) looks: each folder of
+ * MODULE_URL in order, each extension of MODULE_EXTENSIONS (.min.js, .js) in order; the first file that exists.
+ * @param {string} name  module name
+ * @param {string[]} dirs  absolute folders, in search order
+ * @returns {string|null} absolute path
+ */
+export function findModule(name, dirs) {
+  for (const d of dirs) {
+    for (const ext of [".min.js", ".js"]) {
+      const f = join(d, name + ext);
+      if (existsSync(f)) return f;
+    }
+  }
+  return null;
+}
+
+/**
+ * The folders modules come from for `file`: the first `modules/` folder in the file's folder or one of its parents
+ * (as EspruinoTools plugins/localModules.js walks up from its working directory, and as a Web IDE project keeps its
+ * own modules/), then `extra` folders, then this project's modules/ (so its modules are always found). No duplicates.
+ * @param {string} file  absolute path of the uploaded file
+ * @param {string[]} [extra]  absolute folders (--modules)
+ * @returns {string[]} absolute paths
+ */
+export function moduleDirs(file, extra = []) {
+  const dirs = [];
+  for (let d = dirname(file); ; d = dirname(d)) {
+    const m = join(d, "modules");
+    if (existsSync(m) && statSync(m).isDirectory()) { dirs.push(m); break; }
+    if (dirname(d) === d) break;
+  }
+  for (const d of [...extra, join(ROOT, "modules")]) if (!dirs.includes(d)) dirs.push(d);
+  return dirs;
+}
+
+/**
+ * Check that every module the CLI sent with Modules.addCached is the file it should have found (findModule), byte
+ * for byte (the launcher disables the CLI's re-minification).
  * @param {string} sent  code the CLI sent
- * @param {string} modulesDir  absolute path of modules/
+ * @param {string|string[]} modulesDirs  absolute folder(s), in search order
  * @returns {{name: string, file: string|null, ok: boolean}[]}
  */
-export function checkSentModules(sent, modulesDir) {
+export function checkSentModules(sent, modulesDirs) {
+  const dirs = [].concat(modulesDirs);
   const out = [];
   const re = /Modules\.addCached\(("(?:[^"\\]|\\.)*"),function\(\)\{/g;
   let m;
   while ((m = re.exec(sent))) {
     const name = JSON.parse(m[1]);
-    const candidates = [".min.js", ".js"].map((ext) => join(modulesDir, name + ext));
-    const file = candidates.find((f) => existsSync(f)) || null;
+    const file = findModule(name, dirs);
     let ok = false;
     if (file) {
       const code = readFileSync(file, "utf8").replace(/\r\n/g, "\n").trim();
@@ -124,6 +183,11 @@ export function checkSentModules(sent, modulesDir) {
   }
   return out;
 }
+
+/** A file or folder for messages: relative to the project root when inside it. @param {string} p */
+const shown = (p) => (relative(ROOT, p).startsWith("..") ? p : relative(ROOT, p) || ".");
+/** Folders for messages: "modules/, /home/me/app/modules/". @param {string[]} dirs */
+const shownDirs = (dirs) => dirs.map((d) => shown(d) + "/").join(", ");
 
 /**
  * Decide whether an upload worked, from everything the CLI printed. Pure: used by upload() and by the tests.
@@ -135,8 +199,10 @@ export function checkSentModules(sent, modulesDir) {
  * @param {boolean} [run.timedOut]
  * @param {boolean} [run.stoppedEarly]  the caller stopped the CLI once it had seen what it needed
  * @param {string} run.port
- * @param {string} [run.modulesDir]  absolute path of modules/ (sent modules are compared with it)
- * @returns {{ok: boolean, reasons: string[], boardLines: string[], modules: {name: string, file: string|null, ok: boolean}[]}}
+ * @param {string|string[]} [run.modulesDirs]  absolute folders modules come from, in order (sent modules are
+ *   compared with them); `run.modulesDir` (one folder) is accepted too
+ * @returns {{ok: boolean, complete: boolean, reasons: string[], boardLines: string[],
+ *   modules: {name: string, file: string|null, ok: boolean}[]}}
  */
 export function judge(run) {
   const reasons = [];
@@ -144,8 +210,10 @@ export function judge(run) {
   const boardLines = lines.filter((l) => l.startsWith("--] ")).map((l) => renderLine(l.slice(4)));
   const log = lines.filter((l) => !l.startsWith("--] ")).join("\n");
   const err = run.stderr || "";
+  const dirs = [].concat(run.modulesDirs || run.modulesDir || []);
   if (run.timedOut) reasons.push("timed out: the CLI did not finish in time (killed)");
-  if (!run.timedOut && !run.stoppedEarly && (run.exitCode !== 0 || run.signal)) {
+  const exitedByItself = !run.timedOut && !run.stoppedEarly;
+  if (exitedByItself && (run.exitCode !== 0 || run.signal)) {
     reasons.push(`the CLI exited with ${run.signal ? "signal " + run.signal : "code " + run.exitCode}`);
   }
   for (const l of err.split("\n")) {
@@ -160,21 +228,24 @@ export function judge(run) {
   }
   const sent = sentCode(run.stdout);
   if (connected && !sent) reasons.push("no upload observed: the CLI sent no code");
-  if (connected && sent && !/^Upload Complete$/m.test(log)) reasons.push("the upload did not complete");
+  // Complete: the CLI said so (any wording starting "Upload Complete"), or it sent code and exited 0 by itself.
+  const complete = connected && !!sent && (log.split("\n").some(isUploadComplete) ||
+    (exitedByItself && run.exitCode === 0 && !run.signal));
+  if (connected && sent && !complete) reasons.push("the upload did not complete");
   if (/Prompt not detected/.test(err + log)) reasons.push("the board did not return a prompt after the upload");
   for (const l of err.split("\n")) {
     const m = /Module (\S+) not found/.exec(l);
-    if (m) reasons.push(`module ${m[1]} not found in modules/ (the CLI sent nothing for it)`);
+    if (m) reasons.push(`module ${m[1]} not found in ${dirs.length ? shownDirs(dirs) : "modules/"} (the CLI sent nothing for it)`);
   }
-  const modules = run.modulesDir ? checkSentModules(sent, run.modulesDir) : [];
+  const modules = dirs.length ? checkSentModules(sent, dirs) : [];
   for (const m of modules) {
-    if (!m.ok) reasons.push(`module ${m.name} sent by the CLI is not ${m.file ? relative(ROOT, m.file) : "in modules/"} as built`);
+    if (!m.ok) reasons.push(`module ${m.name} sent by the CLI is not ${m.file ? shown(m.file) : "in " + shownDirs(dirs)} as built`);
   }
   for (const l of boardLines) {
     if (/Uncaught\b/.test(l)) reasons.push(`the board reported: ${l.trim()}`);
     else if (/Module .* not found/.test(l)) reasons.push(`the board reported: ${l.trim()}`);
   }
-  return { ok: reasons.length === 0, reasons, boardLines, modules };
+  return { ok: reasons.length === 0, complete, reasons, boardLines, modules };
 }
 
 /**
@@ -184,14 +255,16 @@ export function judge(run) {
  * @param {string} [o.model]  "original" (default), "medium", "connectivity" or "xl"
  * @param {number} [o.lifetimeS]  hard stop of the server, default 300 s
  * @param {boolean} [o.reportFlash]  have stop() report whether flash changed since the start
- * @returns {Promise<{url: string, stop: function(): Promise<{flash: string|null, stuck: boolean}>}>} stop() ends the
- *   server (SIGTERM, then SIGKILL after 2 s: `stuck`) and returns its flash report line ("flash unchanged" or
- *   "flash changed at ...") when asked for
+ * @param {string} [o.flashFile]  load the board's flash from this file (if it exists) and save it there on stop
+ * @returns {Promise<{url: string, stop: function(): Promise<{flash: string|null, counters: string|null, stuck: boolean,
+ *   output: string}>}>} stop() ends the server (SIGTERM, then SIGKILL after 2 s: `stuck`) and returns its flash report
+ *   line ("flash unchanged" or "flash changed at ...") when asked for, and everything it printed
  */
-export function startVirtualBoard({ model = "original", lifetimeS = 300, reportFlash = false } = {}) {
+export function startVirtualBoard({ model = "original", lifetimeS = 300, reportFlash = false, flashFile } = {}) {
   const args = ["sim/serve.js", "--port", "0", "--model", model, "--lifetime", String(lifetimeS),
     "--idle", String(lifetimeS), "--quiet"];
   if (reportFlash) args.push("--report-flash");
+  if (flashFile) args.push("--flash", resolve(flashFile));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   const exited = new Promise((r) => child.on("close", r));
@@ -204,7 +277,7 @@ export function startVirtualBoard({ model = "original", lifetimeS = 300, reportF
       if (started) return;
       started = true;
       child.kill("SIGKILL");
-      reject(new Error(`virtual board did not start: ${why}\n${err}`));
+      reject(new Error(`virtual board did not start: ${why}\n${err}`.trim()));
     };
     const timer = setTimeout(() => fail("no 'listening' line within 10 s"), 10_000);
     exited.then((code) => { clearTimeout(timer); fail(`exited with ${code}`); });
@@ -223,7 +296,7 @@ export function startVirtualBoard({ model = "original", lifetimeS = 300, reportF
           clearTimeout(kill);
           const flash = (/^flash (unchanged|changed at .*)$/m.exec(out) || [null])[0];
           const counters = (/^board counters: .*$/m.exec(out) || [null])[0];
-          return { flash, counters, stuck: code !== 0 };
+          return { flash, counters, stuck: code !== 0, output: out + err };
         },
       });
     });
@@ -236,58 +309,80 @@ export function startVirtualBoard({ model = "original", lifetimeS = 300, reportF
  * @param {string} o.file  path of the file to upload (relative to process.cwd() or absolute)
  * @param {string} [o.port]  serial device or tcp://host:port; default: a virtual board started for this run
  * @param {string} [o.model]  virtual board model when no port is given
- * @param {number} [o.sleep]  seconds the CLI listens after the upload (default 0; the CLI always waits until the
- *   board has been quiet for 500 ms)
+ * @param {string} [o.flash]  virtual board only: its flash is loaded from this file and saved back after the run
+ * @param {string[]} [o.modules]  extra folders to take modules from (after the file's own modules/ folder)
+ * @param {number} [o.sleep]  seconds the CLI listens after the upload (default 0; then the launcher listens
+ *   LISTEN_AFTER_UPLOAD_MS more at most, or until the board has been quiet for 500 ms)
  * @param {number} [o.timeoutMs]  kill the CLI after this long (default 60 000 ms + sleep)
  * @param {function(string): void} [o.onBoardLine]  each board output line, as a terminal shows it
  * @param {function(string): void} [o.onLog]  diagnostics: the command line, the verdict, CLI errors
  * @param {function(string, string[]): boolean} [o.until]  stop the CLI early (instead of waiting out --sleep) once this
- *   returned true for a board line and the CLI has sent everything ("Upload Complete")
- * @returns {Promise<ReturnType<typeof judge> & {command: string, stdout: string, stderr: string}>}
+ *   returned true for a board line and the upload is complete
+ * @returns {Promise<ReturnType<typeof judge> & {command: string, stdout: string, stderr: string, counters?: string|null}>}
  */
 export async function upload(o) {
   const onLog = o.onLog || (() => {});
   const fileAbs = resolve(o.file);
   if (!existsSync(fileAbs)) {
-    return { ok: false, reasons: [`file not found: ${o.file}`], boardLines: [], modules: [], command: "", stdout: "", stderr: "" };
+    return { ok: false, complete: false, reasons: [`file not found: ${o.file}`], boardLines: [], modules: [], command: "",
+      stdout: "", stderr: "" };
   }
   let virtual = null, port = o.port;
   if (!port) {
-    virtual = await startVirtualBoard({ model: o.model });
+    try {
+      virtual = await startVirtualBoard({ model: o.model, flashFile: o.flash });
+    } catch (e) {
+      return { ok: false, complete: false, reasons: [e.message.replace(/\s+/g, " ").trim()], boardLines: [], modules: [],
+        command: "", stdout: "", stderr: "" };
+    }
     port = virtual.url;
-    onLog(`virtual board (${o.model || "original"}) listening on ${port}`);
+    onLog(`virtual board (${o.model || "original"}) listening on ${port}${o.flash ? `, flash kept in ${o.flash}` : ""}`);
   }
+  const dirs = moduleDirs(fileAbs, (o.modules || []).map((d) => resolve(d)));
   const rel = relative(ROOT, fileAbs);
-  const args = cliArgs({ port, file: isAbsolute(rel) || rel.startsWith("..") ? fileAbs : rel, sleep: o.sleep });
+  const args = cliArgs({ port, file: isAbsolute(rel) || rel.startsWith("..") ? fileAbs : rel, sleep: o.sleep, modulesDirs: dirs });
   const command = commandLine(args);
   onLog(`running: ${command}`);
   const timeoutMs = (o.timeoutMs || 60_000) + (o.sleep || 0) * 1000;
   let run, stopped = null;
   try {
-    run = await runCli(args, { timeoutMs, onBoardLine: o.onBoardLine, until: o.until });
+    run = await runCli(args, { timeoutMs, sleepMs: (o.sleep || 0) * 1000, onBoardLine: o.onBoardLine, until: o.until });
   } finally {
     if (virtual) stopped = await virtual.stop();
   }
-  const verdict = judge({ ...run, port, modulesDir: join(ROOT, "modules") });
+  const verdict = judge({ ...run, port, modulesDirs: dirs });
   if (stopped && stopped.stuck) {
     verdict.ok = false;
     verdict.reasons.push("the virtual board did not stop when asked (code stuck in a loop?): killed");
+  }
+  if (stopped && /^virtual board: cannot save flash.*$/m.test(stopped.output)) {
+    verdict.ok = false;
+    verdict.reasons.push(/^virtual board: cannot save flash.*$/m.exec(stopped.output)[0]);
   }
   return { ...verdict, command, stdout: run.stdout, stderr: run.stderr, counters: stopped && stopped.counters };
 }
 
 /**
- * Spawn the CLI in the project root and collect its output.
+ * Spawn the CLI in the project root and collect its output. Once the CLI says the upload is complete it gets
+ * `sleepMs` + LISTEN_AFTER_UPLOAD_MS to finish by itself (it exits 500 ms after the board goes quiet); a CLI still
+ * running then (the board keeps printing) is stopped and the run counts as `stoppedEarly`, not as a failure.
  * @param {string[]} args  node arguments (cliArgs)
- * @param {{timeoutMs: number, onBoardLine?: function(string): void, until?: function(string, string[]): boolean}} o
+ * @param {{timeoutMs: number, sleepMs?: number, listenMs?: number, onBoardLine?: function(string): void,
+ *   until?: function(string, string[]): boolean}} o
  * @returns {Promise<{stdout: string, stderr: string, exitCode: number|null, signal: string|null, timedOut: boolean, stoppedEarly: boolean}>}
  */
-export function runCli(args, { timeoutMs, onBoardLine, until }) {
+export function runCli(args, { timeoutMs, sleepMs = 0, listenMs = LISTEN_AFTER_UPLOAD_MS, onBoardLine, until }) {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "", partial = "", timedOut = false, stoppedEarly = false, satisfied = false, uploaded = false;
+    let listenTimer = null;
     const seen = [];
     const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
+    const stopEarly = (afterMs) => {
+      if (stoppedEarly) return;
+      stoppedEarly = true;
+      setTimeout(() => child.kill("SIGTERM"), afterMs).unref(); // let trailing output arrive
+    };
     child.stdout.setEncoding("latin1");
     child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => {
@@ -297,48 +392,57 @@ export function runCli(args, { timeoutMs, onBoardLine, until }) {
       while ((i = partial.indexOf("\n")) >= 0) {
         const line = partial.slice(0, i);
         partial = partial.slice(i + 1);
-        if (line === "Upload Complete") uploaded = true;
+        if (!uploaded && isUploadComplete(line)) {
+          uploaded = true;
+          listenTimer = setTimeout(() => stopEarly(0), sleepMs + listenMs);
+          listenTimer.unref();
+        }
         if (line.startsWith("--] ")) {
-          const shown = renderLine(line.slice(4));
-          seen.push(shown);
-          if (onBoardLine) onBoardLine(shown);
-          if (until && !satisfied) satisfied = until(shown, seen);
+          const text = renderLine(line.slice(4));
+          seen.push(text);
+          if (onBoardLine) onBoardLine(text);
+          if (until && !satisfied) satisfied = until(text, seen);
         }
-        if (satisfied && uploaded && !stoppedEarly) { // all code sent and the caller has what it needs
-          stoppedEarly = true;
-          setTimeout(() => child.kill("SIGTERM"), 300).unref(); // let trailing output arrive
-        }
+        if (satisfied && uploaded) stopEarly(300); // all code sent and the caller has what it needs
       }
     });
     child.stderr.on("data", (d) => { stderr += d; });
     child.on("close", (exitCode, signal) => {
       clearTimeout(timer);
-      resolvePromise({ stdout, stderr, exitCode, signal, timedOut, stoppedEarly });
+      clearTimeout(listenTimer);
+      resolvePromise({ stdout, stderr, exitCode, signal, timedOut, stoppedEarly: stoppedEarly && !timedOut });
     });
   });
 }
 
 /**
- * Parse command-line arguments.
+ * Parse command-line arguments (node:util parseArgs).
  * @param {string[]} argv
- * @returns {{file?: string, port?: string, model: string, sleep: number, timeoutMs: number, verbose: boolean}}
+ * @returns {{file: string, port?: string, model: string, flash?: string, modules: string[], sleep: number,
+ *   timeoutMs: number, verbose: boolean, help?: boolean}}
+ * @throws {UsageError} unknown option, missing value, bad number, unknown model, no file, two files
  */
 export function parseArgs(argv) {
-  const o = { model: "original", sleep: 0, timeoutMs: 60_000, verbose: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = argv[i + 1];
-    if (a === "--port" || a === "-p") { if (!v) throw new Error(`--port needs a value\n${USAGE}`); o.port = v; i++; }
-    else if (a === "--model") { o.model = v; i++; }
-    else if (a === "--sleep") { o.sleep = Number(v); i++; }
-    else if (a === "--timeout") { o.timeoutMs = Number(v) * 1000; i++; }
-    else if (a === "--verbose" || a === "-v") o.verbose = true;
-    else if (a === "--help" || a === "-h") throw new Error(USAGE);
-    else if (a.startsWith("-")) throw new Error(`unknown option ${a}\n${USAGE}`);
-    else if (o.file) throw new Error(`only one file can be uploaded\n${USAGE}`);
-    else o.file = a;
+  const { values: v, positionals } = parse(argv, {
+    port: { type: "string", short: "p" }, model: { type: "string" }, flash: { type: "string" },
+    modules: { type: "string", multiple: true }, sleep: { type: "string" }, timeout: { type: "string" },
+    verbose: { type: "boolean", short: "v" }, help: { type: "boolean", short: "h" },
+  });
+  if (v.help) return { help: true };
+  const port = portOption(v.port);
+  const o = {
+    port, model: modelOption(v.model, port), modules: v.modules || [], verbose: !!v.verbose,
+    sleep: numberOption("--sleep", v.sleep) ?? 0,
+    timeoutMs: (numberOption("--timeout", v.timeout, { min: 1 }) ?? 60) * 1000,
+  };
+  if (v.flash !== undefined) {
+    if (port) throw new UsageError("--flash keeps the virtual board's flash in a file; it cannot be combined with --port");
+    if (!v.flash.trim()) throw new UsageError("--flash needs a file name");
+    o.flash = v.flash;
   }
-  if (!o.file) throw new Error(`no file given\n${USAGE}`);
-  if (!Number.isFinite(o.sleep) || !Number.isFinite(o.timeoutMs)) throw new Error(USAGE);
+  if (positionals.length === 0) throw new UsageError("no file given");
+  if (positionals.length > 1) throw new UsageError(`only one file can be uploaded, got ${positionals.join(", ")}`);
+  o.file = positionals[0];
   return o;
 }
 
@@ -356,11 +460,14 @@ export function saveTranscript(name, r) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  let o;
-  try { o = parseArgs(process.argv.slice(2)); } catch (e) { console.error(e.message); process.exit(2); }
+  const o = orExit("upload", USAGE, () => parseArgs(process.argv.slice(2)));
+  if (o.help) { console.log(USAGE); process.exit(0); }
+  const here = (p) => resolve(process.env.INIT_CWD || process.cwd(), p); // npm run: INIT_CWD is where the user typed it
   const r = await upload({
     ...o,
-    file: resolve(process.env.INIT_CWD || process.cwd(), o.file), // npm run: INIT_CWD is where the user typed it
+    file: here(o.file),
+    flash: o.flash && here(o.flash),
+    modules: o.modules.map(here),
     onBoardLine: (l) => console.log(l),
     onLog: (m) => console.log(`upload: ${m}`),
   });
@@ -368,7 +475,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (o.verbose) console.error(r.stdout + r.stderr);
   if (r.counters) console.log(`upload: virtual ${r.counters}`);
   if (r.ok) {
-    console.log(`upload: OK (${r.modules.map((m) => `${m.name} from ${relative(ROOT, m.file)}`).join(", ") || "no modules"}; transcript ${transcript})`);
+    console.log(`upload: OK (${r.modules.map((m) => `${m.name} from ${shown(m.file)}`).join(", ") || "no modules"}; transcript ${transcript})`);
   } else {
     for (const why of r.reasons) console.error(`upload: FAILED: ${why}`);
     console.error(`upload: transcript in ${transcript}`);
