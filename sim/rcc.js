@@ -24,9 +24,10 @@ const SWS_SHIFT = 2;
 /**
  * Delays in µs of virtual time: start-up DS5792 tSU(HSI) 1-2 µs, tLOCK(PLL) 200 µs max, an HSE crystal about 1 ms;
  * HSIRDY and HSERDY drop 6 oscillator cycles (0.75 µs at 8 MHz) after HSION / HSEON clear (RM0008 §7.3.1), PLLRDY a
- * few cycles after PLLON; SWS follows SW a few cycles after the write.
+ * few cycles after PLLON. SWS follows SW "after a few clock cycles" of both sources: no datasheet figure, so 1 µs
+ * (8 HSI cycles) here, generous on purpose, so that code which does not wait for SWS is caught.
  */
-export const RCC_DELAYS_US = { hsiStart: 2, hseStart: 1000, pllLock: 200, hsiStop: 0.75, hseStop: 0.75, pllStop: 0.1, switch: 0.2 };
+export const RCC_DELAYS_US = { hsiStart: 2, hseStart: 1000, pllLock: 200, hsiStop: 0.75, hseStop: 0.75, pllStop: 0.1, switch: 1 };
 
 /** Reset values (RM0008 §7.3): CR 0x0000_XX83 (HSICAL = 0x5A here), AHBENR 0x14, CSR 0x0C00_0000. */
 export const RCC_RESET = { cr: 0x00005a83, cfgr: 0, ahbenr: 0x14, apb2enr: 0, apb1enr: 0, csr: 0x0c000000 };
@@ -50,6 +51,8 @@ export class Rcc {
     this.clock = o.clock;
     this.diag = o.diag;
     this.onPeripheralReset = o.onPeripheralReset ?? (() => {});
+    /** start-up / stop delays in µs (a copy of RCC_DELAYS_US; tests set hsiStart = Infinity for a dead HSI) */
+    this.delays = { ...RCC_DELAYS_US };
     /** ignored writes since the last reset (tests assert none) */
     this.ignored = [];
     this.reset(RCC_ESPRUINO);
@@ -70,6 +73,7 @@ export class Rcc {
 
   /** Apply the ready/switch changes whose time has come. */
   sync() {
+    if (!this.events.length) return;
     const now = this.clock.nowUs;
     this.events.sort((a, b) => a.atUs - b.atUs);
     while (this.events.length && this.events[0].atUs <= now) this.events.shift().apply();
@@ -164,7 +168,7 @@ export class Rcc {
       this.ignore("HSEBYP write ignored: only while HSEON = 0"); next = (next & ~HSEBYP) | (old & HSEBYP);
     }
     this.cr = next >>> 0;
-    const d = RCC_DELAYS_US;
+    const d = this.delays;
     this.follow("hsi", HSION, HSIRDY, old, d.hsiStart, d.hsiStop);
     this.follow("hse", HSEON, HSERDY, old, d.hseStart, d.hseStop);
     this.follow("pll", PLLON, PLLRDY, old, d.pllLock, d.pllStop);
@@ -186,7 +190,7 @@ export class Rcc {
     }
     if ((next & 3) === 3) { this.ignore("SW = 11 is not allowed"); next = (next & ~3) | (old & 3); }
     this.cfgr = next >>> 0;
-    if ((next & 3) !== (old & 3)) this.later("sw", RCC_DELAYS_US.switch, () => this.updateSws());
+    if ((next & 3) !== (old & 3)) this.later("sw", this.delays.switch, () => this.updateSws());
   }
 
   /** SWS takes SW's value once the selected source is ready. */
