@@ -171,6 +171,9 @@ export class EspruinoRuntime {
     g.clearTimeout = (id) => (id === undefined ? this.timers.clearAll() : this.timers.clear(id));
     g.clearInterval = g.clearTimeout;
     g.getTime = this.native("getTime", () => chip.clock.nowUs / 1e6);
+    // base64 <-> binary string ("one char per byte"), as Espruino's atob/btoa (E.asm output uses atob)
+    g.atob = (s) => Buffer.from(String(s), "base64").toString("latin1");
+    g.btoa = (s) => Buffer.from(String(s), "latin1").toString("base64");
     g.reset = () => { this.pendingSoftReset = true; };
     g.global = vm.runInContext("globalThis", ctx);
   }

@@ -67,6 +67,7 @@ export class StRomBootloader {
     c.write32(0x40021000, c.read32(0x40021000) | (1 << 24));   // PLLON
     for (let i = 0; i < 1000 && !(c.read32(0x40021000) & (1 << 25)); i++) c.clock.advance(1);
     c.write32(0x40021004, 0x00100002);                 // SW = PLL
+    c.clock.advance(2);                                // the rest of the ROM's set-up: SWS follows meanwhile
     c.write32(0x40021018, 0x4004);                     // RCC_APB2ENR: USART1, GPIOA
     c.write32(0x40010804, 0x444444b4);                 // GPIOA_CRH
     c.scb.vtor = 0;
@@ -144,7 +145,7 @@ export class StRomBootloader {
     this.send(ACK);
     const addr = yield* this.address(["flash", "sram", "system", "option"]);
     if (addr === null) return;
-    const [n, nn] = yield 2;
+    const [n, nn] = yield 2;   // N and its complement
     if ((n ^ nn) !== 0xff) { this.send(NACK); return; }
     Object.assign(entry, { addr, length: n + 1 });
     this.send(ACK);
@@ -258,6 +259,7 @@ export class StRomBootloader {
   /** Wait for BSY = 0 (the ROM polls; virtual time runs to the end of the operation), clear EOP/PGERR/WRPRTERR. */
   wait(bank) {
     const c = this.chip;
+    c.clock.advance(0.125);   // the ROM's own instructions between the start and the first poll (3 cycles at 24 MHz)
     while (c.read32(this.reg(bank, FLASH_SR)) & BSY) c.drain();
     c.write32(this.reg(bank, FLASH_SR), 0x34);
   }
