@@ -94,7 +94,7 @@ describe("the shipped routine on the Cortex-M0+ emulator (rp2040js) and the F103
   });
 
   test("B: an interrupt raised while it runs is not taken (PRIMASK) and ends disabled and un-pended", () => {
-    const res = run({ events: [{ cycle: 25, irq: IRQ.USB_LP_CAN1_RX0 }, { cycle: 26, irq: IRQ.USBWakeUp }] });
+    const res = run({ events: [{ cycle: 10, irq: IRQ.USB_LP_CAN1_RX0 }, { cycle: 11, irq: IRQ.USBWakeUp }] });
     assert.deepEqual(endStateProblems(res), []);
   });
 
@@ -146,6 +146,18 @@ describe("the shipped routine on the Cortex-M0+ emulator (rp2040js) and the F103
   });
 });
 
+test("the emulated CPU stops where an interrupt would be taken: pending + enabled with PRIMASK clear, not with it set", () => {
+  const chip = new Chip();
+  const code = Buffer.from([0x62, 0xb6, 0x00, 0xbf, 0x00, 0xbf, 0x70, 0x47]);   // cpsie i; nop; nop; bx lr
+  chip.sram.set(code, CODE_AT - 0x20000000);
+  chip.nvic.setPending(IRQ.USB_LP_CAN1_RX0);
+  const r = new Cortex({ chip }).call(CODE_AT | 1, [], { primask: true });
+  assert.equal(r.reason, "interrupt");
+  assert.equal(r.pc, CODE_AT + 2, "right after cpsie");
+  chip.nvic.setPending(IRQ.USB_LP_CAN1_RX0, false);
+  assert.equal(new Cortex({ chip }).call(CODE_AT | 1, [], { primask: true }).reason, "return");
+});
+
 describe("mutants of the routine fail the end-state checks", () => {
   const expectFail = async (name, pick, pattern, opts = {}) => {
     const res = run({ code: await mutant(pick), ...opts });
@@ -171,8 +183,11 @@ describe("mutants of the routine fail the end-state checks", () => {
     await expectFail("no CFGR PLL clear", (t) => t === "str r4, [r3, #4]" && seen++ === 1, /RCC_CFGR/);
   });
 
-  test("cpsid i removed: an interrupt raised during the run would be taken", async () => {
-    await expectFail("no cpsid", (t) => t === "cpsid i", /ROM reset handler|PRIMASK/, { events: [{ cycle: 25, irq: IRQ.USB_LP_CAN1_RX0 }] });
+  test("cpsid i removed: an interrupt raised during the run would be taken (Espruino's handler would run)", async () => {
+    const res = run({ code: await mutant((t) => t === "cpsid i"), events: [{ cycle: 10, irq: IRQ.USB_LP_CAN1_RX0 }] });
+    assert.equal(res.r.reason, "interrupt");
+    assert.equal(res.r.detail, "IRQ 20");
+    assert.ok(endStateProblems(res).some((p) => /ROM reset handler/.test(p)));
   });
 
   test("SysTick stop removed", async () => {
@@ -181,7 +196,7 @@ describe("mutants of the routine fail the end-state checks", () => {
 
   test("NVIC ICER removed / ICPR removed", async () => {
     await expectFail("no ICER", (t, i) => i.addr >= 0x1e && i.addr <= 0x22, /no IRQ enabled/);
-    await expectFail("no ICPR", (t, i) => i.addr >= 0x28 && i.addr <= 0x2c, /no IRQ pending/, { events: [{ cycle: 25, irq: IRQ.USB_LP_CAN1_RX0 }] });
+    await expectFail("no ICPR", (t, i) => i.addr >= 0x28 && i.addr <= 0x2c, /no IRQ pending/, { events: [{ cycle: 10, irq: IRQ.USB_LP_CAN1_RX0 }] });
   });
 
   test("USB pull-up store removed: the host still sees the device (C13 low)", async () => {

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { createBoard } from "../sim/index.js";
 import { openSerialPort } from "../sim/serial-port.js";
 import { builtSource } from "./bootloader-helpers.js";
+import { Chip } from "../sim/chip.js";
+import { StRomBootloader } from "../sim/st-rom-bootloader.js";
 
 const ACK = 0x79, NACK = 0x1f;
 
@@ -65,6 +67,13 @@ describe("AN3155 protocol of the virtual ST ROM", () => {
     assert.equal(c.scb.vtor, 0);
     assert.deepEqual(c.rcc.ignored, []);
     assert.equal(c.gpioa.values[0x04], 0x444444b4, "A13/A14 (LEDs) floating");
+  });
+
+  test("entered with Espruino's PLL still running, the ROM's own PLL set-up would be ignored (why the routine stops it)", () => {
+    const chip = new Chip();
+    new StRomBootloader({ chip, onBoot() {} });
+    assert.ok(chip.rcc.ignored.some((m) => /PLLSRC\/PLLXTPRE\/PLLMUL/.test(m)), chip.rcc.ignored.join("; "));
+    assert.equal(chip.rcc.sysclkHz(), 72e6, "still 72 MHz from HSE: the ROM's baud rate maths (24 MHz) would be wrong");
   });
 
   test("Read Memory: flash, system memory, option bytes, SRAM from 0x20000200; peripherals and ROM RAM -> NACK; bad checksums -> NACK", () => {
