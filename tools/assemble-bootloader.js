@@ -19,6 +19,8 @@ export const ROUTINE_TS = join(ROOT, "src/STM32F1Bootloader/routine.ts");
 export function assemble(source = SOURCE) {
   const dir = mkdtempSync(join(tmpdir(), "stm32f1-asm-"));
   try {
+    try { execFileSync("arm-none-eabi-as", ["--version"], { stdio: "ignore" }); }
+    catch (e) { throw new Error("arm-none-eabi-as is not installed: apt-get install -y binutils-arm-none-eabi"); }
     execFileSync("arm-none-eabi-as", ["-mcpu=cortex-m0", "-mthumb", "-o", join(dir, "r.o"), source], { stdio: "pipe" });
     execFileSync("arm-none-eabi-objcopy", ["-O", "binary", "-j", ".text", join(dir, "r.o"), join(dir, "r.bin")], { stdio: "pipe" });
     return readFileSync(join(dir, "r.bin"));
