@@ -14,6 +14,7 @@ const output = { format: "cjs", exports: "named", strict: false, esModule: false
 /** First line of each module's .js: its own one-line summary, from the first comment line of src/<Name>/index.ts. */
 const BANNERS = {
   STM32F1Flash: "STM32F1Flash: internal flash of STM32F1 Espruino boards (Espruino Original).",
+  STM32F1Bootloader: "STM32F1Bootloader: enter the ST system-memory bootloader of an STM32F1 from JavaScript (experimental).",
 };
 
 export default moduleNames().flatMap((name) => [{

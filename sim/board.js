@@ -11,6 +11,7 @@ import { builtinFlashModule } from "./builtin-flash.js";
 import { FlashHAL } from "./jshardware.js";
 import { Storage } from "./storage.js";
 import { storageModule } from "./storage-api.js";
+import { NativeCode } from "./native-call.js";
 
 /** Per-model firmware facts (espruino-platform.md §1, §2). Values marked "approx." are plausible, not measured.
  * `total` is the board file's 'variables' (ESPRUINOBOARD.py 2756, HYSTM32_28.py 700); `blocksize` the JsVar size
@@ -132,6 +133,12 @@ export class Board {
       storage: this.storage,
       hal: this.hal,
     });
+    /** the ST ROM bootloader (sim/st-rom-bootloader.js) while the CPU runs it instead of Espruino, else null */
+    this.systemBootloader = null;
+    /** E.nativeCall's CPU (sim/native-call.js): Thumb code on an instruction-set emulator */
+    this.cpu = new NativeCode(this);
+    this.runtime.nativeCode = this.cpu;
+    this.chip.onSystemReset = () => this.reset();   // SCB_AIRCR.SYSRESETREQ
     this.runtime.powerOn();
   }
 
@@ -142,7 +149,10 @@ export class Board {
    * Run Espruino code in the board. @param {string} code @param {string} [name]
    * @returns {any} the completion value (throws what the code throws)
    */
-  eval(code, name) { return this.runtime.run(code, name); }
+  eval(code, name) {
+    if (this.systemBootloader) throw new Error("board.eval: the CPU runs the ST system bootloader, not Espruino (AN3155 Go or board.reset() returns)");
+    return this.runtime.run(code, name);
+  }
 
   /** = Modules.addCached(name, src); src is a String or a Function (its text), runs immediately. */
   addModule(name, src) { this.runtime.addCached(name, src); }
@@ -172,6 +182,8 @@ export class Board {
    */
   reset() {
     this.chip.reset();
+    this.systemBootloader = null;   // BOOT0 low: the chip boots from flash (Espruino)
+    this.cpu.reset();
     this.runtime.powerOn();
   }
 

@@ -1,8 +1,11 @@
 /**
  * STM32F1 bus model: main flash (+ its alias at 0x0000_0000), information block (system memory, F_SIZE,
  * unique ID, option bytes), SRAM, the FPEC register block(s), RCC_CR (HSI state) and DBGMCU_IDCODE.
- * Accesses anywhere else are bus faults (recorded; Espruino's BusFault handler skips the instruction,
- * so reads return 0 and writes do nothing). "§n" = /work/shared/reference/stm32f1-flash-controller.md.
+ * the peripherals the system-bootloader entry touches (RCC, GPIOA/GPIOC, USART1, USB: one file each) and the
+ * Cortex-M3 system control space (NVIC, SysTick, SCB). The system memory starts with the ST ROM's vector table
+ * (initial MSP, reset handler); the rest of the ROM is a fixed pseudo-random pattern (its code is not modelled:
+ * sim/st-rom-bootloader.js models its behaviour). Accesses anywhere else are bus faults (recorded; Espruino's
+ * BusFault handler skips the instruction, so reads return 0 and writes do nothing). "§n" = /work/shared/reference/stm32f1-flash-controller.md.
  */
 import { Clock } from "./clock.js";
 import { createCounters, MAX_LOG } from "./counters.js";
@@ -12,6 +15,13 @@ import {
   FLASH_WRPR, FLASH_KEYR2, FLASH_SR2, FLASH_CR2, FLASH_AR2,
 } from "./fpec-model.js";
 import { hex } from "./format.js";
+import { Rcc, RCC_ESPRUINO } from "./rcc.js";
+import { Nvic, NVIC_BASE, IRQ } from "./nvic.js";
+import { SysTick, SYSTICK_BASE, SYSTICK_ESPRUINO } from "./systick.js";
+import { Scb, SCB_BASE } from "./scb.js";
+import { GpioPort, GPIO_CRH, GPIO_ODR } from "./gpio.js";
+import { Usart, USART1_ESPRUINO } from "./usart.js";
+import { UsbDevice, USB_ESPRUINO } from "./usb.js";
 
 export const FLASH_START = 0x08000000;
 export const SRAM_START = 0x20000000;
@@ -23,31 +33,38 @@ export const F_SIZE = 0x1ffff7e0;
 export const U_ID = 0x1ffff7e8;
 export const OB_BASE = 0x1ffff800;
 const INFO_END = 0x1ffff810;       // option bytes end (exclusive)
-const RCC_CR_RUNNING = 0x03035a83; // HSION|HSIRDY|HSITRIM=16|HSICAL|HSEON|HSERDY|PLLON|PLLRDY (board running on HSE+PLL)
+export const GPIOA_BASE = 0x40010800, GPIOC_BASE = 0x40011000, USART1_BASE = 0x40013800, USB_BASE = 0x40005c00;
+/**
+ * The ST ROM's vector table (initial MSP, reset handler with the Thumb bit) at the start of system memory. Read
+ * from an STM32F103C8 (medium density) dump: [0x200001FC, 0x1FFFF021]; the other densities' ROMs are not
+ * verified, so the same layout (reset handler 0x21 bytes into the ROM) is assumed at their system-memory address.
+ */
+export const romVectorsFor = (infoStart) => [0x200001fc, (infoStart + 0x21) >>> 0];
 
 /**
  * Chip geometries per density (§1.1, §1.2). `spanPow2` is the power-of-two span used to decode FLASH_AR (§2.6).
  */
 export const PRESETS = {
-  /** STM32F103RCT6 of the Espruino Original: high density, 256 KB documented (+128 KB hidden), 2 KB pages. */
+  /** STM32F103RCT6 of the Espruino Original: high density, 256 KB documented (+128 KB hidden), 2 KB pages.
+   * (irqCount: maskable interrupts, RM0008 §10.1.2: 60, 68 on the connectivity line.) */
   original: {
     part: "STM32F103RCT6", density: "high", devId: 0x414, revId: 0x1001, flashKB: 256, pageSize: 2048,
-    hiddenKB: 128, spanPow2: 0x80000, bank1Pages: null, sramSize: 48 * 1024, infoStart: 0x1ffff000,
+    hiddenKB: 128, spanPow2: 0x80000, bank1Pages: null, sramSize: 48 * 1024, infoStart: 0x1ffff000, irqCount: 60,
   },
   /** STM32F103RB-like medium density: 128 KB, 1 KB pages, WRP 4 pages/bit. */
   medium: {
     part: "STM32F103RBT6", density: "medium", devId: 0x410, revId: 0x2003, flashKB: 128, pageSize: 1024,
-    hiddenKB: 0, spanPow2: 0x20000, bank1Pages: null, sramSize: 20 * 1024, infoStart: 0x1ffff000,
+    hiddenKB: 0, spanPow2: 0x20000, bank1Pages: null, sramSize: 20 * 1024, infoStart: 0x1ffff000, irqCount: 60,
   },
   /** STM32F105RB-like connectivity line: 128 KB in 2 KB pages (DEV_ID 0x418, table §1.1), WRP 2 pages/bit. */
   connectivity: {
     part: "STM32F105RBT6", density: "connectivity", devId: 0x418, revId: 0x1001, flashKB: 128, pageSize: 2048,
-    hiddenKB: 0, spanPow2: 0x20000, bank1Pages: null, sramSize: 64 * 1024, infoStart: 0x1fffb000,
+    hiddenKB: 0, spanPow2: 0x20000, bank1Pages: null, sramSize: 64 * 1024, infoStart: 0x1fffb000, irqCount: 68,
   },
   /** STM32F103ZG-like XL density: 1 MB in two banks of 256 x 2 KB pages (§2.9). */
   xl: {
     part: "STM32F103ZGT6", density: "xl", devId: 0x430, revId: 0x1000, flashKB: 1024, pageSize: 2048,
-    hiddenKB: 0, spanPow2: 0x100000, bank1Pages: 256, sramSize: 96 * 1024, infoStart: 0x1fffe000,
+    hiddenKB: 0, spanPow2: 0x100000, bank1Pages: 256, sramSize: 96 * 1024, infoStart: 0x1fffe000, irqCount: 60,
   },
 };
 
@@ -84,6 +101,9 @@ export class Chip {
    *                                      cannot be read by user software": only a debugger sees the value)
    * @param {number} [o.vtor=0]         what the firmware writes into SCB->VTOR right after each reset (Espruino's
    *                                      main(): the link address of its vector table, 0x2800 on the Original)
+   * @param {number[]} [o.romVectors]   [initial MSP, reset handler] at the start of system memory (default
+   *                                      romVectorsFor(infoStart)); e.g. [0xFFFFFFFF, 0xFFFFFFFF] for a part without
+   *                                      the ST ROM bootloader
    * @param {Clock} [o.clock]
    * @param {object} [o.counters]
    */
@@ -115,10 +135,13 @@ export class Chip {
     this.fpec = [new FpecBank({ index: 0, chip: this, firstPage: 0, pageCount: Math.min(b1, pages) })];
     if (p.bank1Pages) this.fpec.push(new FpecBank({ index: 1, chip: this, firstPage: b1, pageCount: pages - b1 }));
     this.sram = new Uint8Array(p.sramSize);
+    this.romVectors = o.romVectors ?? romVectorsFor(p.infoStart);
     this.info = this.buildInfoBlock(o.uid);
     this.optionBytes = factoryOptionBytes(o.wrpr ?? 0xffffffff);
     this.acr = 0x30;
-    this.rcc = new Uint32Array(0x400 / 4);
+    this.createPeripherals();
+    /** system reset request (SCB AIRCR.SYSRESETREQ); the board replaces it to restart Espruino too */
+    this.onSystemReset = () => this.reset();
     this.strtBank = -1;
     this.reset();
   }
@@ -134,7 +157,69 @@ export class Chip {
     info[fs] = p.flashKB & 0xff; info[fs + 1] = p.flashKB >> 8;
     const id = uid ?? [0x33, 0xff, 0xd7, 0x05, 0x41, 0x4d, 0x36, 0x31, 0x37, 0x55, 0x17, 0x43];
     info.set(id, U_ID - p.infoStart);
+    for (let i = 0; i < 8; i++) info[i] = (this.romVectors[i >> 2] >>> (8 * (i & 3))) & 0xff;
     return info;
+  }
+
+  /**
+   * The peripherals on the bus besides flash and the FPEC: [{name, base, size, dev}], dev.read(offset) and
+   * dev.write(offset, value, mask) on 32-bit registers (narrower accesses are given their byte lanes).
+   */
+  createPeripherals() {
+    const diag = (m) => this.diag(m);
+    this.rcc = new Rcc({ clock: this.clock, diag, onPeripheralReset: (bus, bit) => { for (const d of this.resettable) d.onReset(bus, bit); } });
+    this.nvic = new Nvic({ irqCount: this.preset.irqCount });
+    this.scb = new Scb({ onSystemReset: () => this.onSystemReset(), pendingIrq: () => this.nvic.pendingList()[0] ?? -1 });
+    this.systick = new SysTick({ pend: () => { this.scb.pendSt = true; } });
+    this.gpioa = new GpioPort({ name: "GPIOA", bit: 2, rcc: this.rcc });
+    this.gpioc = new GpioPort({ name: "GPIOC", bit: 4, rcc: this.rcc });
+    this.usart1 = new Usart({ name: "USART1", rcc: this.rcc, bus: "APB2", bit: 14 });
+    this.usb = new UsbDevice({ rcc: this.rcc });
+    this.resettable = [this.gpioa, this.gpioc, this.usart1, this.usb];
+    this.peripherals = [
+      { name: "RCC", base: RCC_BASE, size: 0x400, dev: this.rcc },
+      { name: "GPIOA", base: GPIOA_BASE, size: 0x400, dev: this.gpioa },
+      { name: "GPIOC", base: GPIOC_BASE, size: 0x400, dev: this.gpioc },
+      { name: "USART1", base: USART1_BASE, size: 0x400, dev: this.usart1 },
+      { name: "USB", base: USB_BASE, size: 0x400, dev: this.usb },
+      { name: "SysTick", base: SYSTICK_BASE, size: 0x10, dev: this.systick },
+      { name: "NVIC", base: NVIC_BASE, size: 0x400, dev: this.nvic },
+      { name: "SCB", base: SCB_BASE, size: 0x40, dev: this.scb },
+    ];
+  }
+
+  /**
+   * The peripherals as Espruino 2v29 leaves them while it runs: 72 MHz from HSE + PLL (rcc.js RCC_ESPRUINO),
+   * SysTick as its time base, VTOR at the firmware's vector table, USART1 at 9600 baud with its IRQ enabled, and on
+   * the Original the USB CDC console up (USB IRQs enabled, C13 low: D+ pull-up on).
+   */
+  espruinoPeripherals() {
+    const usbBoard = this.model === "original";
+    this.rcc.reset(usbBoard ? RCC_ESPRUINO : { ...RCC_ESPRUINO, apb1enr: RCC_ESPRUINO.apb1enr & ~(1 << 23) });
+    this.nvic.reset();
+    this.nvic.enable(IRQ.USART1);
+    this.scb.reset();
+    this.scb.vtor = this.bootVtor;   // Espruino's main(): SCB->VTOR = &_VECTOR_TABLE (its link address)
+    this.systick.reset();
+    this.systick.set(SYSTICK_ESPRUINO);
+    for (const d of this.resettable) d.reset();
+    this.usart1.set(USART1_ESPRUINO);
+    this.gpioa.set({ [GPIO_CRH]: 0x888444b4 });   // A9 USART1 TX (AF push-pull), A13/A14 LEDs, A10 input
+    if (usbBoard) {
+      this.nvic.enable(IRQ.USB_LP_CAN1_RX0);
+      this.nvic.enable(IRQ.USBWakeUp);
+      this.gpioc.set({ [GPIO_CRH]: 0x44344444, [GPIO_ODR]: 0 });   // C13 push-pull output, low: USB pull-up on
+      this.usb.set(USB_ESPRUINO);
+    }
+  }
+
+  /** @returns {boolean} the host sees the USB device: macrocell running and C13 driven low (Original) */
+  usbAttached() { return this.usb.running && this.gpioc.clocked && this.gpioc.isOutput(13) && this.gpioc.level(13) === 0; }
+
+  /** @returns {{name, base, size, dev}|undefined} the peripheral at a bus address */
+  peripheralAt(addr) {
+    for (const p of this.peripherals) if (addr >= p.base && addr < p.base + p.size) return p;
+    return undefined;
   }
 
   /**
@@ -143,11 +228,9 @@ export class Chip {
    * Flash contents are kept.
    */
   reset() {
-    this.vtor = this.bootVtor;
     for (const b of this.fpec) b.reset();
     this.acr = 0x30;
-    this.rcc.fill(0);
-    this.rcc[0] = RCC_CR_RUNNING;
+    this.espruinoPeripherals();
     this.sram.fill(0);
     this.strtBank = -1;
     this.loadOptionBytes();
@@ -216,7 +299,7 @@ export class Chip {
   }
 
   /** @returns {boolean} RCC_CR.HSION (§6: HSI must be on for program/erase) */
-  hsiOn() { return (this.rcc[0] & 1) === 1; }
+  hsiOn() { return this.rcc.hsiOn(); }
 
   /** Record a non-hardware warning. */
   diag(msg) {
@@ -296,9 +379,9 @@ export class Chip {
       return this.bytesLE(this.info, addr - this.preset.infoStart, n);
     }
     if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400) return this.lane(this.readReg(addr - FLASH_BASE & ~3, errata), addr, width);
-    if (addr >= RCC_BASE && addr < RCC_BASE + 0x400) return this.lane(this.rcc[(addr - RCC_BASE) >> 2], addr, width);
+    const per = this.peripheralAt(addr);
+    if (per) return this.lane(per.dev.read((addr - per.base) & ~3), addr, width);
     if (addr >= DBGMCU_IDCODE && addr < DBGMCU_IDCODE + 4) return this.lane(this.idcode(), addr, width);
-    if (addr >= SCB_VTOR && addr < SCB_VTOR + 4) return this.lane(this.vtor, addr, width);
     this.busFault(addr, width, undefined, "read of unmapped address");
     return 0;
   }
@@ -356,14 +439,13 @@ export class Chip {
       this.writeReg(addr - FLASH_BASE & ~3, v, addr);
       return;
     }
-    if (addr >= RCC_BASE && addr < RCC_BASE + 0x400) {
-      const i = (addr - RCC_BASE) >> 2, sh = (addr & 3) * 8;
-      this.rcc[i] = ((this.rcc[i] & ~((mask << sh) >>> 0)) | ((value << sh) >>> 0)) >>> 0;
-      if (i === 0) this.rcc[0] = (this.rcc[0] & ~2) | ((this.rcc[0] & 1) << 1);   // HSIRDY follows HSION
+    const per = this.peripheralAt(addr);
+    if (per) {
+      const sh = (addr & 3) * 8;
+      per.dev.write((addr - per.base) & ~3, (value << sh) >>> 0, (mask << sh) >>> 0);
       return;
     }
     if (addr >= DBGMCU_IDCODE && addr < DBGMCU_IDCODE + 4) return;   // read-only
-    if (addr === SCB_VTOR && width === 32) { this.vtor = value & 0x3fffff80; return; }   // TBLBASE + TBLOFF
     this.busFault(addr, width, value, "write to unmapped address");
   }
 

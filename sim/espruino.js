@@ -100,6 +100,7 @@ export class EspruinoRuntime {
    * @param {import("./jshardware.js").FlashHAL} [o.hal]  the firmware's flash functions
    *
    * The constructor leaves RAM empty; the board calls powerOn() to start Espruino (load saved code).
+   * (`nativeCode`, set by the board after construction: runs E.nativeCall code, sim/native-call.js)
    */
   constructor(o) {
     Object.assign(this, o);
@@ -276,11 +277,17 @@ export class EspruinoRuntime {
     }
     if (this.features.crc32) E.CRC32 = this.native("E.CRC32", (data) => crc32(flattenBytes([data])));
     if (this.features.nativeCall) {
-      E.getAddressOf = this.native("E.getAddressOf", () => {
+      // Thumb code runs on an instruction-set emulator when the board provides one (sim/native-call.js)
+      const bytesOf = (v) => flattenBytes([v]);
+      E.getAddressOf = this.native("E.getAddressOf", (v, flat) => {
+        if (this.nativeCode) return this.nativeCode.getAddressOf(v, flat, bytesOf);
         chip.diag("E.getAddressOf: not modelled by the virtual board, returns 0");
         return 0;
       });
-      E.nativeCall = this.native("E.nativeCall", () => { throw this.error("E.nativeCall: Thumb code cannot run on the virtual board"); });
+      E.nativeCall = this.native("E.nativeCall", (addr, sig, data) => {
+        if (this.nativeCode) return this.native("nativeCall()", this.nativeCode.nativeCall(addr, sig, data, bytesOf));
+        throw this.error("E.nativeCall: Thumb code cannot run on the virtual board");
+      });
     }
     return E;
   }

@@ -6,3 +6,7 @@ export { FlashStore } from "./flash-store.js";
 export * from "./fpec-model.js";
 export { computeLayout, LAYOUT_DEFAULTS } from "./layout.js";
 export { EspruinoRuntime, REMOVED_BUILTINS, crc32 } from "./espruino.js";
+export { Cortex } from "./cortex.js";
+export { NativeCode, SystemBootloaderSignal } from "./native-call.js";
+export { StRomBootloader } from "./st-rom-bootloader.js";
+export { openSerialPort } from "./serial-port.js";

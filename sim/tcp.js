@@ -1,7 +1,7 @@
 // Sockets only: serve one board's REPL (sim/repl.js) over TCP on 127.0.0.1, one client at a time, for the
 // `espruino` CLI (`-p tcp://127.0.0.1:PORT`) or a telnet-style terminal. All protocol logic is in repl.js.
 import net from "node:net";
-import { REPL } from "./repl.js";
+import { openSerialPort } from "./serial-port.js";
 
 /**
  * @typedef {object} REPLServer
@@ -40,11 +40,12 @@ export function serveREPL({ board, port = 0, host = "127.0.0.1", idleTimeoutMs =
     client = socket;
     socket.setNoDelay(true);
     log(`client connected from ${socket.remoteAddress}:${socket.remotePort}`);
-    const repl = new REPL({ board, write: (text) => { if (!socket.destroyed) socket.write(Buffer.from(text, "latin1")); } });
+    // the board's serial link: the Espruino console, or the ST ROM bootloader's protocol (serial-port.js)
+    const repl = openSerialPort({ board, write: (text) => { if (!socket.destroyed) socket.write(Buffer.from(text, "latin1")); } });
     armIdle();
     socket.on("data", (data) => {
       armIdle();
-      try { repl.feed(data); } catch (e) { repl.print(`Internal error in the virtual board: ${e && e.stack || e}`); }
+      try { repl.feed(data); } catch (e) { repl.repl.print(`Internal error in the virtual board: ${e && e.stack || e}`); }
     });
     socket.on("error", (e) => log(`client error: ${e.message}`));
     socket.on("close", () => {

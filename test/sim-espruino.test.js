@@ -110,10 +110,16 @@ describe("E.* helpers (§4)", () => {
     assert.equal(b.eval('var ab = E.toArrayBuffer("AB"); ab instanceof ArrayBuffer && new Uint8Array(ab)[1]'), 66);
   });
 
-  test("E.getAddressOf / E.nativeCall exist on the Original (not modelled: 0 / throws)", () => {
+  test("E.nativeCall runs Thumb code from a flat string on the emulated CPU; E.getAddressOf gives its 4-aligned address", () => {
     const b = createBoard();
     assert.equal(b.eval("typeof E.getAddressOf + typeof E.nativeCall"), "functionfunction");
-    assert.throws(() => b.eval("E.nativeCall(1, 'void()')"), /Thumb code/);
+    // adds r0, r0, #1 ; bx lr
+    assert.equal(b.eval("E.nativeCall(1, 'int(int)', E.toString([0x40, 0x1c, 0x70, 0x47]))(41)"), 42);
+    const addr = b.eval("E.getAddressOf(E.toString([0x40, 0x1c, 0x70, 0x47]), true)");
+    assert.ok(addr >= 0x20000000 && addr < 0x2000c000 && addr % 4 === 0, addr.toString(16));
+    assert.equal(b.eval(`E.nativeCall(${addr + 1}, 'int(int)')(1)`), 2, "absolute address, no data");
+    assert.throws(() => b.eval("E.nativeCall(1, 'double(double)', 'x')"), /not modelled/);
+    assert.throws(() => b.eval("E.nativeCall(1, 'int()', E.toString([0x00, 0xbf, 0x00, 0xf0]))()"), /undefined|fault/);
   });
 });
 

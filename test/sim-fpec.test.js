@@ -417,7 +417,7 @@ describe("§8 checklist", () => {
     const { board, chip } = unlocked();
     assert.equal(chip.read32(0x40021000) & 3, 3, "RCC_CR HSION|HSIRDY");
     chip.write32(0x40021000, chip.read32(0x40021000) & ~1);
-    assert.equal(chip.read32(0x40021000) & 3, 0);
+    assert.equal(chip.read32(0x40021000) & 1, 0, "HSION clear (HSIRDY drops 6 HSI cycles later, RM0008 §7.3.1)");
     chip.write32(CR, PG);
     chip.write16(FREE, 0x1234);
     assert.ok(board.counters.diagnostics.some((d) => /HSI off/.test(d)));

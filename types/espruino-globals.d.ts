@@ -5,11 +5,14 @@
 // CommonJS (`exports`, "use strict" + Object.defineProperty(exports, ...)), which the board cannot run
 // ("Uncaught ReferenceError: exports is not defined").
 /// <reference path="../modules/STM32F1Flash.d.ts" />
+/// <reference path="../modules/STM32F1Bootloader.d.ts" />
 
 /** What `require(name)` returns for the modules known here; any other name gives `any`. */
 interface EspruinoModules {
   /** This project's module (modules/STM32F1Flash.min.js). */
   STM32F1Flash: typeof import("STM32F1Flash");
+  /** This project's module (modules/STM32F1Bootloader.min.js): enter the ST system-memory bootloader. */
+  STM32F1Bootloader: typeof import("STM32F1Bootloader");
   /** The built-in Storage library (Espruino src/jswrap_storage.c). */
   Storage: EspruinoStorage;
   /** The built-in Flash library (not on SAVE_ON_FLASH builds). */
