@@ -8,6 +8,12 @@ import vm from "node:vm";
 import { TimerQueue } from "./timers.js";
 import { formatValue } from "./format.js";
 
+/** The code inside `function(){...}` as Modules.addCached receives it (what the CLI wrapped). */
+export function moduleBody(fn) {
+  const t = Function.prototype.toString.call(fn);
+  return t.slice(t.indexOf("{") + 1, t.lastIndexOf("}"));
+}
+
 /** Thrown through the board's JS by E.reboot(); board.eval swallows it. */
 export class RebootSignal extends Error {
   constructor() { super("E.reboot()"); this.name = "RebootSignal"; }
@@ -79,6 +85,7 @@ export class EspruinoRuntime {
    * @param {string[]} [o.unmodelledModules] listed in process.env.MODULES but not provided by the sim
    * @param {function(string):void} o.output  receives printed lines incl. "\n"
    * @param {function():void} o.onReboot  hardware reset (E.reboot)
+   * @param {import("./ram.js").BoardRam} [o.ram]  RAM model: usage, out-of-memory behaviour (sim/ram.js)
    */
   constructor(o) {
     Object.assign(this, o);
@@ -99,6 +106,7 @@ export class EspruinoRuntime {
     const del = REMOVED_BUILTINS.map(([obj, prop]) => `delete ${obj ?? "globalThis"}.${prop};`).join("");
     vm.runInContext(del, ctx);
     this.installGlobals(ctx);
+    this.ram?.contextCreated(this);
   }
 
   /** An Error of the board's realm. */
@@ -240,10 +248,14 @@ export class EspruinoRuntime {
   /**
    * Modules.addCached(name, src): src is a String (module source) or a Function (its code text is used, not its
    * closure). The body runs immediately with module-local `exports` and `module`; module.exports is cached.
+   * upload false (board.addModule): the RAM check leaves out the REPL line and wrapper an upload needs on top.
    */
-  addCached(name, src) {
+  addCached(name, src, { upload = true } = {}) {
     if (typeof name !== "string" || !(typeof src === "string" || typeof src === "function"))
       throw this.error("args must be addCached(string, string|function)");
+    const text = typeof src === "string" ? src : moduleBody(src);
+    const form = typeof src === "string" ? "str" : "fn";
+    if (this.ram && !this.ram.beforeModule(name, text, form, upload)) { this.modules.set(name, new this.R.Object()); return; }
     const code = typeof src === "string"
       ? `(function(exports, module){${src}\n})`
       : `(function(exports, module){return (${Function.prototype.toString.call(src)});})`;
@@ -253,6 +265,7 @@ export class EspruinoRuntime {
     if (typeof src === "function") r.call(undefined);
     this.modules.set(name, module.exports);
     this.moduleChars += typeof src === "string" ? src.length : Function.prototype.toString.call(src).length;
+    this.ram?.moduleLoaded(name, text, form, module.exports);
   }
 
   /** require(name): cached module, then built-in module, else Error 'Module "X" not found' (2v29 wording). */
@@ -285,13 +298,14 @@ export class EspruinoRuntime {
 
   /** Run a timer callback; an uncaught error is printed as Espruino does. */
   runCallback(fn, args) {
+    if (this.ram?.refuse("event")) return;
     try {
       fn.apply(undefined, args);
     } catch (e) {
       if (e instanceof RebootSignal) return;
       this.output(`Uncaught ${formatValue(e)}\n`);
     } finally {
-      this.afterRun();
+      this.afterRun("event");
     }
   }
 
@@ -300,6 +314,7 @@ export class EspruinoRuntime {
    * @param {string} code @param {string} [name] file name for stack traces
    */
   run(code, name = "board") {
+    if (this.ram?.refuse("command", code)) return undefined;
     try {
       return vm.runInContext(code, this.context, { filename: name });
     } catch (e) {
@@ -310,8 +325,12 @@ export class EspruinoRuntime {
     }
   }
 
-  /** reset() asked for a soft reset: done when the current command finishes. */
-  afterRun() {
+  /**
+   * After a command or callback: out-of-memory check (sim/ram.js), then a soft reset if reset() asked for one.
+   * @param {"command"|"event"} [kind]
+   */
+  afterRun(kind = "command") {
+    if (!this.pendingSoftReset) this.ram?.check(kind);
     if (this.pendingSoftReset) {
       this.pendingSoftReset = false;
       this.createContext();
