@@ -26,8 +26,7 @@
  * "OUT OF MEMORY" carry no code position.
  */
 import * as acorn from "acorn";
-import { FORMS, Walker, addCachedLine, analyseModule, chainVars, codeVars, functionVars, layoutFor, moduleVars,
-  nameVars, ORIGINAL } from "./ram-model.js";
+import { Walker, analyseModule, functionVars, layoutFor, moduleVars, nameVars, transientVars } from "./ram-model.js";
 
 /** Commands a board with its memory full still runs (measured on 2v29: reset() does; others are interrupted). */
 const RECOVERY = /^\s*(reset|E\.reboot|load)\(\)\s*;?\s*$/;
@@ -205,18 +204,6 @@ export class BoardRam {
     const usage = this.usage();
     return { free: Math.max(0, this.total - usage), usage, total: this.total };
   }
-}
-
-/**
- * JsVars needed only while a module loads, on top of the module itself: for the RAM forms the REPL's copy of the
- * input line (a chained string, jsvStringTrimRight) and the code of the wrapper function (fn) or the string
- * argument (str); nothing for code read from flash.
- */
-export function transientVars(name, source, form, L = ORIGINAL) {
-  if (FORMS[form].flash) return 0;
-  if (form === "fn") return chainVars(addCachedLine(name, source).length, L) + codeVars(source.trim().length, false, L);
-  const line = `Modules.addCached(${JSON.stringify(name)},${JSON.stringify(source)});`;
-  return chainVars(line.length, L) + chainVars(source.length, L);
 }
 
 /**
