@@ -35,9 +35,10 @@ const USAGE = "usage: npm run upload -- [--port /dev/ttyACM0 | tcp://host:port] 
  * @param {string} o.file  file to upload, relative to `cwd` (or absolute)
  * @param {number} [o.sleep]  seconds the CLI keeps listening after the upload (--sleep)
  * @param {string} [o.modulesDir]  relative to `cwd`; default "modules"
+ * @param {Record<string, string>} [o.config]  more CLI settings (--config KEY=VALUE), e.g. SAVE_ON_SEND
  * @returns {string[]} arguments for `node` (the CLI runs with cwd = project root)
  */
-export function cliArgs({ port, file, sleep, modulesDir = "modules" }) {
+export function cliArgs({ port, file, sleep, modulesDir = "modules", config = {} }) {
   const args = ["-r", GUARD, CLI, "--no-ble", "-v",
     "--config", `MODULE_URL=${modulesDir}`,
     "--config", "MODULE_EXTENSIONS=.min.js|.js",
@@ -45,6 +46,7 @@ export function cliArgs({ port, file, sleep, modulesDir = "modules" }) {
     "--config", "BOARD_JSON_URL=tools/espruino-boards",
     "--config", "SERIAL_THROTTLE_SEND=1",
     "-p", port];
+  for (const [k, v] of Object.entries(config)) args.push("--config", `${k}=${v}`);
   if (sleep) args.push("--sleep", String(sleep));
   args.push(file);
   return args;
@@ -243,6 +245,8 @@ export function startVirtualBoard({ model = "original", lifetimeS = 300, reportF
  * @param {function(string): void} [o.onLog]  diagnostics: the command line, the verdict, CLI errors
  * @param {function(string, string[]): boolean} [o.until]  stop the CLI early (instead of waiting out --sleep) once this
  *   returned true for a board line and the CLI has sent everything ("Upload Complete")
+ * @param {string} [o.modulesDir]  where the CLI looks for modules, relative to the project root (default "modules")
+ * @param {Record<string, string>} [o.config]  more CLI settings (cliArgs)
  * @returns {Promise<ReturnType<typeof judge> & {command: string, stdout: string, stderr: string}>}
  */
 export async function upload(o) {
@@ -258,7 +262,8 @@ export async function upload(o) {
     onLog(`virtual board (${o.model || "original"}) listening on ${port}`);
   }
   const rel = relative(ROOT, fileAbs);
-  const args = cliArgs({ port, file: isAbsolute(rel) || rel.startsWith("..") ? fileAbs : rel, sleep: o.sleep });
+  const args = cliArgs({ port, file: isAbsolute(rel) || rel.startsWith("..") ? fileAbs : rel, sleep: o.sleep,
+    modulesDir: o.modulesDir, config: o.config });
   const command = commandLine(args);
   onLog(`running: ${command}`);
   const timeoutMs = (o.timeoutMs || 60_000) + (o.sleep || 0) * 1000;
@@ -268,7 +273,7 @@ export async function upload(o) {
   } finally {
     if (virtual) stopped = await virtual.stop();
   }
-  const verdict = judge({ ...run, port, modulesDir: join(ROOT, "modules") });
+  const verdict = judge({ ...run, port, modulesDir: join(ROOT, o.modulesDir || "modules") });
   if (stopped && stopped.stuck) {
     verdict.ok = false;
     verdict.reasons.push("the virtual board did not stop when asked (code stuck in a loop?): killed");
