@@ -245,6 +245,7 @@ export class Walker {
     Object.assign(this, { functions, inFlash, external, L: layout });
     this.seen = new Set();
     this.instantiated = new Set(); // prototypes with instances: Espruino adds "constructor" at the first `new`
+    this.protoNamed = new Set();   // prototypes whose function's "prototype" name is counted
     this.scopedTopLevel = false; // a function created by the module's own code was reached
     this.nestedScopes = [];      // enclosing-scope estimates of functions created inside functions at load
   }
@@ -296,9 +297,15 @@ export class Walker {
         : 1 + (d.get ? 1 + this.inName(d.get) : 0) + (d.set ? 1 + this.inName(d.set) : 0)); // getter/setter pair
     }
     const proto = Object.getPrototypeOf(o);
-    if (proto && Object.getPrototypeOf(proto) !== null && !Array.isArray(o)) {
-      n += nameVars("__proto__".length, L) + this.inName(proto); // instance of a constructor of the program
-      if (!this.instantiated.has(proto)) { this.instantiated.add(proto); n += nameVars("constructor".length, L); }
+    if (proto && Object.getPrototypeOf(proto) !== null && !Array.isArray(o)) { // made by `new`
+      n += nameVars("__proto__".length, L);
+      const ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") ? proto.constructor : undefined;
+      if (typeof ctor === "function" && !/\[native code\]\s*\}$/.test(Function.prototype.toString.call(ctor))) {
+        // a constructor of the program: `new` gives it a "prototype" object and that a "constructor" name
+        n += this.inName(proto);
+        if (!this.instantiated.has(proto)) { this.instantiated.add(proto); n += nameVars("constructor".length, L); }
+        if (!this.protoNamed.has(proto)) { this.protoNamed.add(proto); n += nameVars("prototype".length, L); }
+      }
     }
     return n;
   }
@@ -320,12 +327,18 @@ export class Walker {
       const d = Object.getOwnPropertyDescriptor(f, k);
       if (d.enumerable || "value" in d) n += nameVars(k.length, L) + this.inName(d.value);
     }
+    return n + this.prototypeOf(f);
+  }
+
+  /**
+   * JsVars of a function's "prototype" name and object, once: Espruino creates them when the prototype is first
+   * used (a method assigned, or `new`), and its "constructor" only at the first `new` (counted by the instance).
+   */
+  prototypeOf(f) {
     const p = Object.prototype.hasOwnProperty.call(f, "prototype") ? f.prototype : undefined;
-    if (p && typeof p === "object" && Object.keys(p).length > 0 && !this.seen.has(p)) {
-      // Espruino creates "prototype" when it is first used and its "constructor" only at the first `new`
-      this.seen.add(p);
-      n += nameVars("prototype".length, L) + this.props(p, 1);
-    }
+    if (!p || typeof p !== "object" || (Object.keys(p).length === 0 && !this.instantiated.has(p))) return 0;
+    let n = this.inName(p);
+    if (!this.protoNamed.has(p)) { this.protoNamed.add(p); n += nameVars("prototype".length, this.L); }
     return n;
   }
 }

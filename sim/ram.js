@@ -131,12 +131,7 @@ export class BoardRam {
       const d = Object.getOwnPropertyDescriptor(f, k);
       n += nameVars(k.length, this.layout) + ("value" in d ? w.inName(d.value) : 1);
     }
-    const p = Object.prototype.hasOwnProperty.call(f, "prototype") ? f.prototype : undefined;
-    if (p && typeof p === "object" && Object.keys(p).length > 0 && !w.seen.has(p)) {
-      w.seen.add(p);
-      n += nameVars("prototype".length, this.layout) + w.props(p, 1);
-    }
-    return n;
+    return n + w.prototypeOf(f);
   }
 
   /**
