@@ -21,9 +21,10 @@
  *
  * Limits (documented in docs/ARCHITECTURE.md): memory used only inside one command (a local array freed before it
  * returns) is not seen, only what is reachable at its end; a module's own state is counted as it was at load;
- * functions of the program are counted as top-level REPL functions (code in RAM, no closure scope), so a closure
- * misses its enclosing scope; strings are counted as chained strings; the stack-trace lines after
- * "OUT OF MEMORY" carry no code position.
+ * functions of the program have their code in RAM (a program loaded from flash is not told apart); a closure's
+ * enclosing scope is estimated from the enclosing function's parameters and `var` initialisers, one scope per
+ * closure; strings are counted as chained strings; the stack-trace lines after "OUT OF MEMORY" carry no code
+ * position.
  */
 import * as acorn from "acorn";
 import { Walker, analyseModule, functionVars, layoutFor, moduleVars, nameVars, transientVars } from "./ram-model.js";
