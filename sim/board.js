@@ -12,6 +12,7 @@ import { FlashHAL } from "./jshardware.js";
 import { Storage } from "./storage.js";
 import { storageModule } from "./storage-api.js";
 import { NativeCode } from "./native-call.js";
+import { BoardRam } from "./ram.js";
 
 /** Per-model firmware facts (espruino-platform.md §1, §2). Values marked "approx." are plausible, not measured.
  * `total` is the board file's 'variables' (ESPRUINOBOARD.py 2756, HYSTM32_28.py 700); `blocksize` the JsVar size
@@ -20,7 +21,9 @@ export const FIRMWARE = {
   original: {
     env: { VERSION: "2v29", GIT_COMMIT: "0000000", BOARD: "ESPRUINOBOARD", RAM: 49152, FLASH: 262144, SPIFLASH: 0,
       STORAGE: 20480, CONSOLE: "USB", MODULES: "Flash,Storage,heatshrink,net,dgram,http,NetworkJS,Wiznet,CC3000", EXPTR: 536871016 },
-    total: 2756, blocksize: 13, baseUsage: 120, stackEndAddress: 0x2000b1d8, stackFree: 3800,   // usage/stack approx.
+    // baseUsage: 2v29 for Linux with this variable layout after reset() with the built-ins in use (126; 48 before
+    // String/Array/Math/typed arrays/Error... are first used); stack approx.
+    total: 2756, blocksize: 13, baseUsage: 126, stackEndAddress: 0x2000b1d8, stackFree: 3800,
     features: { crc32: true, nativeCall: true, flashModule: true },
   },
   medium: {
@@ -66,6 +69,8 @@ export const FIRMWARE = {
  * @property {boolean} [blank=false]       leave all flash erased (no firmware pre-fill)
  * @property {Uint8Array} [flashImage]     the whole flash (board.flash() of an earlier board, e.g. kept in a file by
  *                                        sim/serve.js --flash): used instead of the pre-fill
+ * @property {boolean} [ramLimit=true]     false: process.memory() still reports the RAM model, but running out of
+ *                                        JsVars has no effect (to test code that does not fit this board's RAM)
  * @property {function(string):void} [output] same as setOutput
  */
 
@@ -106,15 +111,16 @@ export class Board {
     const hexw = (o) => uid.slice(o, o + 4).map((b) => b.toString(16).padStart(2, "0")).join("");
     const env = { ...fw.env, SERIAL: `${hexw(0)}-${hexw(4)}-${hexw(8)}` };
     const layout = this.layout;
+    this.ram = new BoardRam({ total: fw.total, baseUsage: fw.baseUsage, enforce: options.ramLimit !== false });
     this.runtime = new EspruinoRuntime({
+      ram: this.ram,
       chip: this.chip,
       counters: this.counters,
       callCostUs: options.callCostUs ?? 40,
       env,
       features: fw.features,
       memory: (moduleChars, gc) => {
-        const usage = fw.baseUsage + Math.ceil(moduleChars / (fw.blocksize - 4));
-        const m = { free: fw.total - usage, usage, total: fw.total, history: 0 };
+        const m = { ...this.ram.memory(), history: 0 };
         if (gc) { m.gc = 0; m.gctime = 0.5; }
         Object.assign(m, {
           blocksize: fw.blocksize, stackEndAddress: fw.stackEndAddress, stackFree: fw.stackFree,
@@ -154,8 +160,9 @@ export class Board {
     return this.runtime.run(code, name);
   }
 
-  /** = Modules.addCached(name, src); src is a String or a Function (its text), runs immediately. */
-  addModule(name, src) { this.runtime.addCached(name, src); }
+  /** = Modules.addCached(name, src); src is a String or a Function (its text), runs immediately. Harness path:
+   * RAM is checked for the loaded module only, not for the upload's peak (the REPL line + wrapper). */
+  addModule(name, src) { this.runtime.addCached(name, src, { upload: false }); }
 
   /** = require(name) inside the board. */
   require(name) { return this.runtime.require(name); }

@@ -25,6 +25,12 @@ export function bytesOf(s) {
 /** A string of bytes, one character per byte. @param {Uint8Array} b */
 export const latin1 = (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
 
+/** The code inside `function(){...}` as Modules.addCached receives it (what the CLI wrapped). */
+export function moduleBody(fn) {
+  const t = Function.prototype.toString.call(fn);
+  return t.slice(t.indexOf("{") + 1, t.lastIndexOf("}"));
+}
+
 /** Thrown through the board's JS by E.reboot(); board.eval swallows it. */
 export class RebootSignal extends Error {
   constructor() { super("E.reboot()"); this.name = "RebootSignal"; }
@@ -101,6 +107,7 @@ export class EspruinoRuntime {
    *
    * The constructor leaves RAM empty; the board calls powerOn() to start Espruino (load saved code).
    * (`nativeCode`, set by the board after construction: runs E.nativeCall code, sim/native-call.js)
+   * @param {import("./ram.js").BoardRam} [o.ram]  RAM model: usage, out-of-memory behaviour (sim/ram.js)
    */
   constructor(o) {
     Object.assign(this, o);
@@ -134,6 +141,7 @@ export class EspruinoRuntime {
     /** the global object as the board's code sees it, and the names on it that are not the program's */
     this.global = vm.runInContext("globalThis", ctx);
     this.builtinGlobals = new Set(Object.getOwnPropertyNames(this.global));
+    this.ram?.contextCreated(this);
   }
 
   /** An Error of the board's realm. */
@@ -316,15 +324,25 @@ export class EspruinoRuntime {
    * Modules.addCached(name, src): src is a String (module source) or a Function (its code text is used, not its
    * closure). The module runs immediately (evaluateModule) and what it exports is cached under `name`.
    * The one place where uploaded modules enter RAM (src/jswrap_modules.c jswrap_modules_addCached).
-   * @param {string} name @param {string|function} src
+   * upload false (board.addModule): the RAM check leaves out the REPL line and wrapper an upload needs on top.
+   * Called by code running from flash (boot code, `.bootcde` of Save on Send) the function's code stays in flash.
+   * @param {string} name @param {string|function} src @param {{upload?: boolean}} [o]
    */
-  addCached(name, src) {
+  addCached(name, src, { upload = true } = {}) {
     if (typeof name !== "string" || !(typeof src === "string" || typeof src === "function"))
       throw this.error("args must be addCached(string, string|function)");
     const text = typeof src === "string" ? src : Function.prototype.toString.call(src);
-    this.modules.set(name, this.evaluateModule(src, name));
+    const body = typeof src === "string" ? src : moduleBody(src);
+    const form = this.codeInFlash && typeof src === "function" ? "bootcde" : typeof src === "string" ? "str" : "fn";
+    if (this.ram && !this.ram.beforeModule(name, body, form, upload && !this.codeInFlash)) {
+      this.modules.set(name, new this.R.Object());
+      return;
+    }
+    const exports = this.evaluateModule(src, name);
+    this.modules.set(name, exports);
     this.moduleSources.set(name, { kind: typeof src, src: text });
     this.moduleChars += text.length;
+    this.ram?.moduleLoaded(name, body, form, exports);
   }
 
   /**
@@ -371,9 +389,16 @@ export class EspruinoRuntime {
     if (this.storage && !this.features.saveOnFlash && name.length <= 28) {
       const code = this.storage.read(name);
       if (code !== undefined) {
-        // function code stays in flash on the board (the RAM model hooks in here)
-        const m = this.evaluateModule(latin1(code), name);
+        // function code stays in flash on the board
+        const text = latin1(code);
+        if (this.ram && !this.ram.beforeModule(name, text, "storage", false)) {
+          const empty = new this.R.Object();
+          this.modules.set(name, empty);
+          return empty;
+        }
+        const m = this.evaluateModule(text, name);
         this.modules.set(name, m);
+        this.ram?.moduleLoaded(name, text, "storage", m);
         return m;
       }
     }
@@ -411,13 +436,14 @@ export class EspruinoRuntime {
 
   /** Run a timer callback; an uncaught error is printed as Espruino does. */
   runCallback(fn, args) {
+    if (this.ram?.refuse("event")) return;
     try {
       fn.apply(undefined, args);
     } catch (e) {
       if (e instanceof RebootSignal) return;
       this.consolePrint(`Uncaught ${formatValue(e)}\n`);
     } finally {
-      this.afterRun();
+      this.afterRun("event");
     }
   }
 
@@ -426,6 +452,7 @@ export class EspruinoRuntime {
    * @param {string} code @param {string} [name] file name for stack traces
    */
   run(code, name = "board") {
+    if (this.ram?.refuse("command", code)) return undefined;
     try {
       return vm.runInContext(code, this.context, { filename: name });
     } catch (e) {
@@ -438,9 +465,11 @@ export class EspruinoRuntime {
 
   /**
    * jsiIdle's TODO handling (src/jsinteractive.c): reset(), save(), load() act once the current command has
-   * finished, in that order.
+   * finished, in that order. Before them, the out-of-memory check of the command or callback (sim/ram.js).
+   * @param {"command"|"event"} [kind]
    */
-  afterRun() {
+  afterRun(kind = "command") {
+    if (!this.todo.reset && !this.todo.save && !this.todo.load) this.ram?.check(kind);
     while (this.todo.reset || this.todo.save || this.todo.load) {
       const t = this.todo;
       if (t.reset) {
@@ -458,7 +487,7 @@ export class EspruinoRuntime {
         if (file !== undefined) {
           this.semiInit(false, false);
           const code = this.storage.read(file);
-          if (code !== undefined) this.evalGuarded(latin1(code), file);
+          if (code !== undefined) this.evalFromFlash(latin1(code), file);
         } else {
           this.createContext();
           this.loadState();
@@ -506,7 +535,7 @@ export class EspruinoRuntime {
     if (this.storage) {
       const run = (file, label = file) => {
         const code = this.storage.read(file);
-        if (code !== undefined) this.evalGuarded(latin1(code), label);
+        if (code !== undefined) this.evalFromFlash(latin1(code), label);
         return code !== undefined;
       };
       if (!this.features.saveOnFlash && this.firstBoot) run(".bootPowerOn");
@@ -603,6 +632,19 @@ export class EspruinoRuntime {
       vm.runInContext(code, this.context, { filename: name });
     } catch (e) {
       if (!(e instanceof RebootSignal)) this.consolePrint(`Uncaught ${formatValue(e)}\n`);
+    }
+  }
+
+  /**
+   * evalGuarded for code stored in flash (boot code, load(file)): functions it defines, and modules it adds with
+   * Modules.addCached, keep their code in flash (the RAM model's "bootcde" form).
+   */
+  evalFromFlash(code, name) {
+    this.codeInFlash = true;
+    try {
+      this.evalGuarded(code, name);
+    } finally {
+      this.codeInFlash = false;
     }
   }
 

@@ -53,9 +53,10 @@ export const isUploadComplete = (line) => /^Upload Complete\b/i.test(line.trim()
  * @param {number} [o.sleep]  seconds the CLI keeps listening after the upload (--sleep)
  * @param {string[]} [o.modulesDirs]  folders searched for modules, in order (absolute, or relative to the project
  *   root); default this project's modules/
+ * @param {Record<string, string>} [o.config]  more CLI settings (--config KEY=VALUE), e.g. SAVE_ON_SEND
  * @returns {string[]} arguments for `node` (the CLI runs with cwd = project root)
  */
-export function cliArgs({ port, file, sleep, modulesDirs = [join(ROOT, "modules")] }) {
+export function cliArgs({ port, file, sleep, modulesDirs = [join(ROOT, "modules")], config = {} }) {
   const url = modulesDirs.map((d) => {
     const rel = relative(ROOT, resolve(ROOT, d));
     return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? resolve(ROOT, d) : rel;
@@ -67,6 +68,7 @@ export function cliArgs({ port, file, sleep, modulesDirs = [join(ROOT, "modules"
     "--config", "BOARD_JSON_URL=tools/espruino-boards",
     "--config", "SERIAL_THROTTLE_SEND=1",
     "-p", port];
+  for (const [k, v] of Object.entries(config)) args.push("--config", `${k}=${v}`);
   if (sleep) args.push("--sleep", String(sleep));
   args.push(file);
   return args;
@@ -318,6 +320,9 @@ export function startVirtualBoard({ model = "original", lifetimeS = 300, reportF
  * @param {function(string): void} [o.onLog]  diagnostics: the command line, the verdict, CLI errors
  * @param {function(string, string[]): boolean} [o.until]  stop the CLI early (instead of waiting out --sleep) once this
  *   returned true for a board line and the upload is complete
+ * @param {string[]} [o.modulesDirs]  exactly these folders for modules (relative to the project root or absolute),
+ *   instead of the uploaded file's own modules/ folder, o.modules and this project's modules/
+ * @param {Record<string, string>} [o.config]  more CLI settings (cliArgs)
  * @returns {Promise<ReturnType<typeof judge> & {command: string, stdout: string, stderr: string, counters?: string|null}>}
  */
 export async function upload(o) {
@@ -338,9 +343,11 @@ export async function upload(o) {
     port = virtual.url;
     onLog(`virtual board (${o.model || "original"}) listening on ${port}${o.flash ? `, flash kept in ${o.flash}` : ""}`);
   }
-  const dirs = moduleDirs(fileAbs, (o.modules || []).map((d) => resolve(d)));
+  const dirs = o.modulesDirs ? o.modulesDirs.map((d) => resolve(ROOT, d))
+    : moduleDirs(fileAbs, (o.modules || []).map((d) => resolve(d)));
   const rel = relative(ROOT, fileAbs);
-  const args = cliArgs({ port, file: isAbsolute(rel) || rel.startsWith("..") ? fileAbs : rel, sleep: o.sleep, modulesDirs: dirs });
+  const args = cliArgs({ port, file: isAbsolute(rel) || rel.startsWith("..") ? fileAbs : rel, sleep: o.sleep,
+    modulesDirs: dirs, config: o.config });
   const command = commandLine(args);
   onLog(`running: ${command}`);
   const timeoutMs = (o.timeoutMs || 60_000) + (o.sleep || 0) * 1000;
