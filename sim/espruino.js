@@ -206,6 +206,15 @@ export class EspruinoRuntime {
       return ab;
     });
     E.reboot = this.native("E.reboot", () => { this.onReboot(); throw new RebootSignal(); });
+    // E.getFlags()/E.setFlags(obj) (Espruino's src/jsflags.c): the interpreter flags as 0/1, set from truthy values;
+    // unknown keys ignored. The virtual board only keeps them (`pretokenise` changes how Espruino stores function
+    // code in RAM, not what it does).
+    const flags = { deepSleep: 0, unsafeFlash: 0, unsyncFiles: 0, pretokenise: 0, jitDebug: 0, onErrorSave: 0,
+      onErrorFlash: 0 };
+    E.getFlags = this.native("E.getFlags", () => Object.assign(new R.Object(), flags));
+    E.setFlags = this.native("E.setFlags", (o) => {
+      if (o !== null && typeof o === "object") for (const k of Object.keys(flags)) if (k in o) flags[k] = o[k] ? 1 : 0;
+    });
     if (this.features.crc32) E.CRC32 = this.native("E.CRC32", (data) => crc32(flattenBytes([data])));
     if (this.features.nativeCall) {
       E.getAddressOf = this.native("E.getAddressOf", () => {
@@ -239,7 +248,8 @@ export class EspruinoRuntime {
 
   /**
    * Modules.addCached(name, src): src is a String (module source) or a Function (its code text is used, not its
-   * closure). The body runs immediately with module-local `exports` and `module`; module.exports is cached.
+   * closure). The body runs immediately with module-local `exports` and `module`; module.exports is cached, also
+   * when the body throws.
    */
   addCached(name, src) {
     if (typeof name !== "string" || !(typeof src === "string" || typeof src === "function"))
@@ -249,10 +259,15 @@ export class EspruinoRuntime {
       : `(function(exports, module){return (${Function.prototype.toString.call(src)});})`;
     const wrapper = vm.runInContext(code, this.context, { filename: `module:${name}` });
     const module = vm.runInContext("({exports:{}})", this.context);
-    const r = wrapper.call(undefined, module.exports, module);
-    if (typeof src === "function") r.call(undefined);
-    this.modules.set(name, module.exports);
-    this.moduleChars += typeof src === "string" ? src.length : Function.prototype.toString.call(src).length;
+    try {
+      const r = wrapper.call(undefined, module.exports, module);
+      if (typeof src === "function") r.call(undefined);
+    } finally {
+      // as Espruino's jswrap_modules_addCached: a module whose body throws is cached all the same, with the
+      // exports it had set by then (the error still reaches the caller)
+      this.modules.set(name, module.exports);
+      this.moduleChars += typeof src === "string" ? src.length : Function.prototype.toString.call(src).length;
+    }
   }
 
   /** require(name): cached module, then built-in module, else Error 'Module "X" not found' (2v29 wording). */
