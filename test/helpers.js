@@ -12,9 +12,11 @@ export function moduleSource(build) {
   return readFileSync(new URL("../modules/" + build, import.meta.url), "utf8");
 }
 
-/** A virtual board (createBoard options) with `build` loaded as "STM32F1Flash"; returns { board, f }. */
-export function boardWith(build, options = {}) {
+/** A virtual board (createBoard options) with `build` loaded as "STM32F1Flash"; returns { board, f }. The module
+ * reads the chip's geometry and the memory map when it loads: `before(board)` changes the board before that. */
+export function boardWith(build, options = {}, before = () => {}) {
   const board = createBoard(options);
+  before(board);
   board.addModule("STM32F1Flash", moduleSource(build));
   return { board, f: board.require("STM32F1Flash") };
 }
