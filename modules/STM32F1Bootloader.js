@@ -1,4 +1,8 @@
 /* STM32F1Bootloader: enter the ST system-memory bootloader of an STM32F1 from JavaScript (experimental). Built from src/ - do not edit. */
+var pretokenise = E.getFlags().pretokenise;
+E.setFlags({ pretokenise: 1 });
+try {
+
 // STM32F1 identification and system-memory addresses for entering the ST ROM bootloader, with RM0008 / PM0056
 // names. Constants only.
 /** SCB_CPUID (PM0056 sec. 4.4.1): PARTNO bits 15:4 = 0xC23 on the Cortex-M3 of every STM32F1. */
@@ -120,3 +124,7 @@ function enterSystemBootloader(opts) {
 
 exports.check = check;
 exports.enterSystemBootloader = enterSystemBootloader;
+
+} finally {
+  E.setFlags({ pretokenise: pretokenise });
+}

@@ -283,6 +283,15 @@ export class EspruinoRuntime {
         this.saveBootCode(typeof code === "string" ? code : "", !!alwaysExec);
       });
     }
+    // E.getFlags()/E.setFlags(obj) (Espruino's src/jsflags.c): the interpreter flags as 0/1, set from truthy values;
+    // unknown keys ignored. The virtual board only keeps them (`pretokenise` changes how Espruino stores function
+    // code in RAM, not what it does).
+    const flags = { deepSleep: 0, unsafeFlash: 0, unsyncFiles: 0, pretokenise: 0, jitDebug: 0, onErrorSave: 0,
+      onErrorFlash: 0 };
+    E.getFlags = this.native("E.getFlags", () => Object.assign(new R.Object(), flags));
+    E.setFlags = this.native("E.setFlags", (o) => {
+      if (o !== null && typeof o === "object") for (const k of Object.keys(flags)) if (k in o) flags[k] = o[k] ? 1 : 0;
+    });
     if (this.features.crc32) E.CRC32 = this.native("E.CRC32", (data) => crc32(flattenBytes([data])));
     if (this.features.nativeCall) {
       // Thumb code runs on an instruction-set emulator when the board provides one (sim/native-call.js)
@@ -322,7 +331,8 @@ export class EspruinoRuntime {
 
   /**
    * Modules.addCached(name, src): src is a String (module source) or a Function (its code text is used, not its
-   * closure). The module runs immediately (evaluateModule) and what it exports is cached under `name`.
+   * closure). The module runs immediately (evaluateModule) and what it exports is cached under `name`, also when
+   * its body throws (as Espruino's jswrap_modules_addCached: the error still reaches the caller).
    * The one place where uploaded modules enter RAM (src/jswrap_modules.c jswrap_modules_addCached).
    * upload false (board.addModule): the RAM check leaves out the REPL line and wrapper an upload needs on top.
    * Called by code running from flash (boot code, `.bootcde` of Save on Send) the function's code stays in flash.
@@ -338,11 +348,15 @@ export class EspruinoRuntime {
       this.modules.set(name, new this.R.Object());
       return;
     }
-    const exports = this.evaluateModule(src, name);
-    this.modules.set(name, exports);
-    this.moduleSources.set(name, { kind: typeof src, src: text });
-    this.moduleChars += text.length;
-    this.ram?.moduleLoaded(name, body, form, exports);
+    let exports = new this.R.Object();
+    try {
+      this.evaluateModule(src, name, (e) => { exports = e; });
+    } finally {
+      this.modules.set(name, exports);
+      this.moduleSources.set(name, { kind: typeof src, src: text });
+      this.moduleChars += text.length;
+      this.ram?.moduleLoaded(name, body, form, exports);
+    }
   }
 
   /**
@@ -351,9 +365,10 @@ export class EspruinoRuntime {
    * so `module.exports = X` and `exports = X` both replace what require() returns (unlike Node, where only the first
    * does). A Function's code text runs in that scope too.
    * @param {string|function} src @param {string} name  for stack traces
+   * @param {function(*): void} [done]  receives the module's exports at the end, also when its code throws
    * @returns {*} the module's exports
    */
-  evaluateModule(src, name) {
+  evaluateModule(src, name, done = () => {}) {
     const body = typeof src === "string" ? src : `(${Function.prototype.toString.call(src)}).call(this);`;
     const code = `(function (exports, module, $linkExports) {$linkExports(function () { return exports; }, ` +
       `function (v) { exports = v; });${body}\n})`;
@@ -362,7 +377,11 @@ export class EspruinoRuntime {
     const module = new R.Object();
     const exports = new R.Object();
     const link = (get, set) => R.Object.defineProperty(module, "exports", { get, set, enumerable: true, configurable: true });
-    wrapper.call(exports, exports, module, link);
+    try {
+      wrapper.call(exports, exports, module, link);
+    } finally {
+      done(module.exports);
+    }
     return module.exports;
   }
 

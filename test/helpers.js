@@ -12,12 +12,14 @@ export function moduleSource(build) {
   return readFileSync(new URL("../modules/" + build, import.meta.url), "utf8");
 }
 
-/** A virtual board (createBoard options) with `build` loaded as "STM32F1Flash"; returns { board, f }. */
-export function boardWith(build, options = {}) {
-  // The 700-variable HYSTM32_28-like medium board cannot hold STM32F1Flash uploaded to RAM (sim/ram-model.js; about
-  // 590 JsVars for the .min.js): tests that use it for its 1 KB-page geometry run without the RAM limit.
+/** A virtual board (createBoard options) with `build` loaded as "STM32F1Flash"; returns { board, f }. The module
+ * reads the chip's geometry and the memory map when it loads: `before(board)` changes the board before that. */
+export function boardWith(build, options = {}, before = () => {}) {
+  // The 700-variable HYSTM32_28-like medium board cannot hold STM32F1Flash uploaded to RAM (sim/ram-model.js):
+  // tests that use it for its 1 KB-page geometry run without the RAM limit.
   if (options.model === "medium" && options.ramLimit === undefined) options = { ...options, ramLimit: false };
   const board = createBoard(options);
+  before(board);
   board.addModule("STM32F1Flash", moduleSource(build));
   return { board, f: board.require("STM32F1Flash") };
 }

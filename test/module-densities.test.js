@@ -41,6 +41,10 @@ for (const build of BUILDS) {
       assert.throws(() => f.erasePage(0x08000000), /erasePage 0x8000000: inside firmware, needs option allowFirmware/);
       assert.throws(() => f.erasePage(0x0801c000), /inside saved code/);
       assert.throws(() => f.write("x", 0x08020000), /outside flash/);
+      // across the empty bootloader region at the start and the empty undocumented one at the end: outside flash,
+      // not "inside bootloader" / "inside undocumented"
+      assert.throws(() => f.write("abcd", 0x07fffffe, { allowFirmware: true }), /write 0x7fffffe: outside flash/);
+      assert.throws(() => f.write("abcd", 0x0801fffe, { allowSavedCode: true }), /write 0x801fffe: outside flash/);
       assert.deepEqual(board.flash(), before);
     });
 

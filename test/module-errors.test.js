@@ -4,7 +4,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
-import { BUILDS, boardWith, cr, CR_LOCK, preload } from "./helpers.js";
+import { createBoard } from "../sim/index.js";
+import { BUILDS, boardWith, cr, CR_LOCK, moduleSource, preload } from "./helpers.js";
 
 const FREE = 0x0802f000;
 
@@ -94,7 +95,6 @@ for (const build of BUILDS) {
       const { board, f } = boardWith(build);
       const bytes = new Uint8Array(2048).map((_, i) => (i * 31 + 7) & 255);
       preload(board, FREE, bytes);
-      f.getFree(); // the memory map is read at first use
       board.resetCounters();
       assert.equal(f.crc32(FREE, 2048), zlibCrc32(bytes));
       assert.equal(board.counters.nativeCalls, 2);
@@ -113,6 +113,40 @@ for (const build of BUILDS) {
       refuses(board, () => f.crc32("0x0802F000", 4), /crc32: bad addr 0x0802F000/);
       const { board: medium, f: m } = boardWith(build, { model: "medium" });
       refuses(medium, () => m.crc32(0x08017000, 4), /crc32: E.CRC32 missing \(SAVE_ON_FLASH build\)/);
+    });
+  });
+
+  describe(`${build}: require() refuses a chip or firmware it cannot drive`, () => {
+    /** Load the module on a board changed by `patch` (Espruino code run first); returns the board. */
+    function loadOn(patch, re) {
+      const board = createBoard();
+      board.eval(patch);
+      const before = board.flash();
+      assert.throws(() => board.addModule("STM32F1Flash", moduleSource(build)), re);
+      assert.deepEqual(board.flash(), before, "flash must be unchanged");
+      assert.equal(board.eval("E.getFlags().pretokenise"), 0, "the interpreter flag is put back");
+      // as on Espruino, what the module had exported by then is cached: nothing
+      assert.deepEqual(Object.keys(board.require("STM32F1Flash")), []);
+      return board;
+    }
+
+    for (const [what, size] of [["no F_SIZE (reads 0xFFFF)", 0xffff], ["F_SIZE 0", 0], ["F_SIZE 8 KB", 8]]) {
+      test(`not an STM32F1: ${what}`, () => {
+        loadOn(`var _peek16 = peek16; peek16 = function (a, n) { return a == 0x1FFFF7E0 ? ${size} : _peek16(a, n); };`,
+          new RegExp(`^Error: F_SIZE 0x1ffff7e0: reads ${size}, not an STM32F1$`));
+      });
+    }
+
+    test("a firmware whose process.memory() has no flash fields", () => {
+      loadOn("var _memory = process.memory; process.memory = function (gc) { var m = _memory(gc); " +
+        "delete m.flash_code_start; return m; };", /^Error: process\.memory\(\): no flash fields$/);
+    });
+
+    test("the user's pretokenise flag is kept", () => {
+      const board = createBoard();
+      board.eval("E.setFlags({pretokenise: 1})");
+      board.addModule("STM32F1Flash", moduleSource(build));
+      assert.equal(board.eval("E.getFlags().pretokenise"), 1);
     });
   });
 }

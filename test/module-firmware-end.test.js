@@ -66,28 +66,33 @@ for (const build of BUILDS) {
       });
 
       test("a pattern that does not describe this firmware (VTOR pointing at the bootloader's table) is ignored", () => {
-        const { board } = boardWith(build, { dataImageSize: 0x10 });
-        board.eval("poke32(0xE000ED08, 0)");
-        const g = board.require("STM32F1Flash"); // same module instance: the map is computed at its first use
-        assert.equal(g.getFree()[0].addr, 0x0802f000, "the bootloader's _sidata is not _etext: fallback");
+        // the map is read when the module loads: VTOR is changed before
+        const { f } = boardWith(build, { dataImageSize: 0x10 }, (board) => board.eval("poke32(0xE000ED08, 0)"));
+        assert.equal(f.getFree()[0].addr, 0x0802f000, "the bootloader's _sidata is not _etext: fallback");
       });
 
       test("an implausible _sdata/_edata (not in SRAM) is ignored", () => {
-        const { board, f } = boardWith(build, { dataImageSize: 0x10 });
-        // the literal pool of Reset_Handler: _estack, _sidata, _sdata, _edata, ... at +0x34
-        const pool = board.layout.resetHandler + 0x34;
-        // _sdata = 0x30000000, _edata = 0x30000010: a 16-byte difference, but not RAM
-        board.chip.flash.bytes.set([0, 0, 0, 0x30, 0x10, 0, 0, 0x30], pool + 8 - 0x08000000);
+        const { f } = boardWith(build, { dataImageSize: 0x10 }, (board) => {
+          // the literal pool of Reset_Handler: _estack, _sidata, _sdata, _edata, ... at +0x34
+          const pool = board.layout.resetHandler + 0x34;
+          // _sdata = 0x30000000, _edata = 0x30000010: a 16-byte difference, but not RAM
+          board.chip.flash.bytes.set([0, 0, 0, 0x30, 0x10, 0, 0, 0x30], pool + 8 - 0x08000000);
+        });
         assert.equal(f.getFree()[0].addr, 0x0802f000);
       });
     });
 
-    test("first use reads the memory map in a fixed number of native calls", () => {
-      const { board, f } = boardWith(build);
+    test("loading reads geometry and memory map in a fixed number of native calls; the first call reads none", () => {
+      let f, board;
+      ({ board, f } = boardWith(build, {}, (b) => b.resetCounters()));
+      // E.getFlags, E.setFlags (set pretokenise), F_SIZE; process.memory, SCB_VTOR, F_SIZE, reset vector,
+      // Reset_Handler (one peek16 of 38 half-words); E.setFlags (pretokenise back)
+      assert.deepEqual(board.counters.calls, { "E.getFlags": 1, "E.setFlags": 2, peek16: 3, peek32: 2,
+        "process.memory": 1 });
       board.resetCounters();
       f.getFree();
-      // process.memory, F_SIZE, SCB_VTOR, reset vector, Reset_Handler (one peek16 of 38 half-words)
-      assert.equal(board.counters.nativeCalls, 5);
+      f.getMemoryMap();
+      assert.equal(board.counters.nativeCalls, 0);
     });
   });
 }

@@ -392,7 +392,6 @@ for (const build of BUILDS) {
 
     test("native calls: erasePage + write of a 2 KB page <= 20, isPageSafe <= 3, read(2048) <= 2, word write <= 8", () => {
       const { board, f } = boardWith(build);
-      f.getFree(); // the memory map is computed once (process.memory, F_SIZE, DBGMCU_IDCODE, one blank check)
       const data = board.eval("var d = new Uint8Array(2048); for (var i = 0; i < 2048; i++) d[i] = i & 255; d");
       board.resetCounters();
       f.erasePage(FREE);

@@ -8,9 +8,9 @@
 // Also: crc32(addr, length), getMemoryMap() and setup({waitEachHalfWord, allowUndocumented}).
 // Lock rule: every call that erases or programs leaves the FPEC locked (CR.LOCK set, PG/PER clear), failures
 // included, unless the caller holds it open with unlock() until lock().
-import { diff, err, geometry, lock, operate, PAGE, settings, unlock } from "./fpec";
-import { allowed, guard, options, Options, Region, regionName, regions } from "./memory-map";
-import { FLASH_BASE } from "./registers";
+import { diff, err, lock, operate, PAGE, settings, unlock } from "./fpec";
+import { AT, guard, options, Options, Region, regionNames } from "./memory-map";
+import { Addr } from "./registers";
 
 export { lock, Options, Region, unlock };
 
@@ -24,23 +24,6 @@ function int(op: string, value: any, what?: string): number {
   return value;
 }
 
-/** The page holding `addr`, after guard(op) for the whole page (PAGE bytes). */
-function page(op: string, addr: any, opts?: Options, write?: boolean): number {
-  var start = int(op, addr) & -(geometry(), PAGE);
-  guard(op, start, PAGE, opts, write);
-  return start;
-}
-
-/** Check `length` bytes from `addr` for reading (read, crc32), returns `addr`. A length that is a flash address
- * means the two were swapped: the error then shows the call's argument order. */
-function range(op: string, addr: any, length: any, opts?: Options): number {
-  if (int(op, length, "length") >= FLASH_BASE) {
-    throw err(op, "length " + length + " is an address? " + (op == "read" ? "read(length, addr)" : op + "(addr, length)"));
-  }
-  guard(op, int(op, addr), length, opts);
-  return addr;
-}
-
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
  * Built-in Flash API shape: returns undefined.
  * @param addr absolute byte address, e.g. 0x0802F000
@@ -51,8 +34,9 @@ function range(op: string, addr: any, length: any, opts?: Options): number {
  * Each page endures 10 000 erase cycles (DS5792 Table 30); a power cut during the erase leaves the page's contents
  * undefined (erase it again). */
 export function erasePage(addr: number, opts?: Options): void {
-  var op = "erasePage", p = page(op, addr, opts, true);
-  operate(op, p, function () { return diff(p, PAGE); });
+  var op = "erasePage", start = int(op, addr) & -PAGE;
+  guard(op, start, PAGE, opts, true);
+  operate(op, start, function () { return diff(start, PAGE); });
 }
 
 /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
@@ -91,7 +75,7 @@ export function write(data: any, addr: any, opts?: Options): void {
   if (typeof data == "number") {
     // seed form: `data` is the address, `addr` the word, written as its two half-words, low first, onto a word
     // that reads 0xFFFFFFFF
-    if (data < FLASH_BASE) throw err(op, data + " is not a byte or a flash address: write(byte, addr) or write(addr, word)");
+    if (data < Addr.FLASH_BASE) throw err(op, data + " is not a byte or a flash address: write(byte, addr) or write(addr, word)");
     if (int(op, data) & 3) throw err(op, "not 4-aligned", data);
     guard(op, data, 4, opts, true);
     if (addr !== addr >>> 0 && addr !== (addr | 0)) {
@@ -145,13 +129,17 @@ export function read(addr: number): number;
  * @throws Error on a bad argument (a length that is a flash address names the argument order), or a range outside
  *   flash (the undocumented 0x08040000-0x0805FFFF of the Original needs allowUndocumented). */
 export function read(length: any, addr?: any, opts?: Options): any {
+  var op = "read";
   if (addr === undefined) {
     // seed form: `length` is the address
-    if (int("read", length) & 3) throw err("read", "not 4-aligned", length);
-    guard("read", length, 4);
+    if (int(op, length) & 3) throw err(op, "not 4-aligned", length);
+    guard(op, length, 4);
     return peek32(length);
   }
-  range("read", addr, length, opts);
+  if (int(op, length, "length") >= Addr.FLASH_BASE) {
+    throw err(op, "length " + length + " is an address? read(length, addr)");
+  }
+  guard(op, int(op, addr), length, opts);
   // peek8 with a count of 1 returns a number, not an array
   return length == 1 ? new Uint8Array([peek8(addr)]) : (peek8 as any)(addr, length);
 }
@@ -163,33 +151,37 @@ export function read(length: any, addr?: any, opts?: Options): any {
  * @throws Error on a bad argument, a range outside flash (the undocumented region needs allowUndocumented), or
  *   `crc32: E.CRC32 missing` on such builds. */
 export function crc32(addr: number, length: number, opts?: Options): number {
-  range("crc32", addr, length, opts);
-  if (!E.CRC32) throw err("crc32", "E.CRC32 missing (SAVE_ON_FLASH build)");
+  var op = "crc32";
+  if (int(op, length, "length") >= Addr.FLASH_BASE) {
+    throw err(op, "length " + length + " is an address? crc32(addr, length)");
+  }
+  guard(op, int(op, addr), length, opts);
+  if (!E.CRC32) throw err(op, "E.CRC32 missing (SAVE_ON_FLASH build)");
   return E.CRC32(E.memoryArea(addr, length));
 }
 
 /** True when the whole page holding `addr` reads 0xFF (erased), so it can be written without erasing.
  * Two native calls: peek8 of the page, E.sum over its bytes. @throws Error on a bad address or outside flash. */
 export function isPageSafe(addr: number): boolean {
-  return diff(page("isPageSafe", addr), PAGE) < 0;
+  var op = "isPageSafe", start = int(op, addr) & -PAGE;
+  guard(op, start, PAGE);
+  return diff(start, PAGE) < 0;
 }
 
 /** The page holding `addr` as {addr, length} (bytes), or undefined outside flash (built-in Flash shape). The
  * undocumented region of the Original counts only with opts.allowUndocumented or setup(). @throws Error on a
  * non-integer address. */
 export function getPage(addr: number, opts?: Options): Area | undefined {
-  int("getPage", addr);
-  options("getPage", opts);
-  geometry(); // an implausible F_SIZE throws here, as before; only guard() errors mean "not a usable page"
-  var p: number;
-  // Espruino 2v29 skips the catch when a property of an object literal throws before a later property, so the
-  // call that may throw is kept out of the literal
+  var op = "getPage", start = int(op, addr) & -PAGE;
+  options(op, opts);
+  // only guard() errors mean "not a usable page"; Espruino 2v29 skips the catch when a property of an object
+  // literal throws before a later property, so the call that may throw is kept out of the literal
   try {
-    p = page("getPage", addr, opts);
+    guard(op, start, PAGE, opts);
   } catch (e) {
     return undefined;
   }
-  return { addr: p, length: PAGE };
+  return { addr: start, length: PAGE };
 }
 
 /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
@@ -198,9 +190,12 @@ export function getPage(addr: number, opts?: Options): Area | undefined {
 export function getFree(opts?: Options): Area[] {
   var free: Area[] = [];
   options("getFree", opts);
-  regions(function (i, addr, length) {
-    if (allowed(i, i > 3 && opts)) free.push({ addr: addr, length: length });
-  });
+  // the free region (2), and the undocumented one (4) when allowed
+  for (var i = 2; i < 5; i += 2) {
+    if (AT[i + 1] > AT[i] && (i < 4 || (opts && opts.allowUndocumented) || settings.allowUndocumented)) {
+      free.push({ addr: AT[i], length: AT[i + 1] - AT[i] });
+    }
+  }
   return free;
 }
 
@@ -208,9 +203,12 @@ export function getFree(opts?: Options): Area[] {
  * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
 export function getMemoryMap(): Region[] {
   var map: Region[] = [];
-  regions(function (i, addr, length) {
-    map.push({ name: regionName(i), addr: addr, length: length, allow: regionName(i, 1) || undefined });
-  });
+  for (var i = 0; i < 5; i++) {
+    if (AT[i + 1] > AT[i]) {
+      map.push({ name: regionNames()[i], addr: AT[i], length: AT[i + 1] - AT[i],
+        allow: regionNames(1)[i] || undefined });
+    }
+  }
   return map;
 }
 
@@ -220,8 +218,6 @@ export function getMemoryMap(): Region[] {
  * @throws Error if `values` is not an object or has another key (e.g. a misspelt `waitEachHalfword`); the
  * settings are then unchanged. */
 export function setup(values: { waitEachHalfWord?: boolean; allowUndocumented?: boolean }): void {
-  var name: string;
-  if (!values || typeof values != "object") throw err("setup", "bad options " + values);
-  for (name in values) if (typeof settings[name] != "boolean") throw err("setup", "unknown option " + name);
-  for (name in settings) settings[name] = !!(values as any)[name];
+  options("setup", values, 1);
+  for (var name in settings) settings[name] = !!(values as any)[name];
 }
