@@ -217,8 +217,9 @@ board \`variables\` 2756, \`-m32\`, \`USE_CALLFUNCTION_HACK\`, \`SPIFLASH_BASE=0
 \`node tools/ram-calibrate.js --measure <script>\` measures the fixtures of \`test/fixtures/ram/\` (its header says
 what the script does). A module that reads the chip while it loads (as this project's do) goes into
 \`test/fixtures/ram/board/\`: it is measured with the answers of \`boardPrelude()\` (\`tools/ram-calibrate.js\`) run
-before it, since \`peek\` at STM32 addresses crashes on Linux. An open store: upload \`var KEYS = n;\` followed by
-\`bench/ram-open/<Name>.js\` as a program, and take away the module's own figure.
+before it, since \`peek\` at STM32 addresses crashes on Linux. An open store: the JsVars a program leaves after its
+upload, \`var KEYS = n;\` followed by \`bench/ram-open/<Name>.js\`, minus those of \`var KEYS = n; require("<Name>");\`
+(the same modules uploaded, no store).
 
 Reference figures, measured on the real interpreter before this model existed, without the built-ins warmed up
 (so they include the 8 JsVars Espruino creates the first time any code calls a String method; the model leaves
