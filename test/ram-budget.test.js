@@ -18,6 +18,14 @@ for (const name of moduleNames()) {
   });
 }
 
+for (const m of results.modules) {
+  if (!m.open) continue;
+  test(`${m.name} while open is within ${m.budget.open.base} + ${m.budget.open.perKey} JsVars per key (bench/ram-open)`, () => {
+    const over = m.open.filter((o) => !o.within).map((o) => `${o.keys} keys: ${o.jsvars} > ${o.limit}`);
+    assert.deepEqual(over, []);
+  });
+}
+
 test("checkBudget: over budget fails; a cap holds a module over budget exactly where it is, up and down", () => {
   const fig = (fn, storage) => ({ fn, storage });
   assert.equal(checkBudget(fig(450, 200), { ram: 450, flash: 200 }).ok, true);
