@@ -284,10 +284,10 @@ export class EspruinoRuntime {
       });
     }
     // E.getFlags()/E.setFlags(obj) (Espruino's src/jsflags.c): the interpreter flags as 0/1, set from truthy values;
-    // unknown keys ignored. The virtual board only keeps them (`pretokenise` changes how Espruino stores function
-    // code in RAM, not what it does).
-    const flags = { deepSleep: 0, unsafeFlash: 0, unsyncFiles: 0, pretokenise: 0, jitDebug: 0, onErrorSave: 0,
-      onErrorFlash: 0 };
+    // unknown keys ignored. The virtual board keeps them (this.flags); `pretokenise` changes how Espruino stores
+    // function code in RAM, not what it does: the RAM model (sim/ram.js) reads it.
+    const flags = this.flags = { deepSleep: 0, unsafeFlash: 0, unsyncFiles: 0, pretokenise: 0, jitDebug: 0,
+      onErrorSave: 0, onErrorFlash: 0 };
     E.getFlags = this.native("E.getFlags", () => Object.assign(new R.Object(), flags));
     E.setFlags = this.native("E.setFlags", (o) => {
       if (o !== null && typeof o === "object") for (const k of Object.keys(flags)) if (k in o) flags[k] = o[k] ? 1 : 0;

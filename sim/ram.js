@@ -19,6 +19,9 @@
  *   The "OUT OF MEMORY" line and its stack trace are printed only while the MEMORY error flag is clear, as on the
  *   board; reset() clears the flags.
  *
+ * Functions created while E.setFlags({pretokenise: 1}) is in force (the flag when the command or module started,
+ * then as the code's own E.setFlags statements change it: analyseModule) are counted with their code tokenised.
+ *
  * Limits (documented in docs/ARCHITECTURE.md): memory used only inside one command (a local array freed before it
  * returns) is not seen, only what is reachable at its end; a module's own state is counted as it was at load;
  * functions of the program have their code in RAM (a program loaded from flash is not told apart); a closure's
@@ -26,7 +29,7 @@
  * closure; strings are counted as chained strings; the stack-trace lines after "OUT OF MEMORY" carry no code
  * position.
  */
-import * as acorn from "acorn";
+import { DBGMCU_IDCODE, FLASH_START, F_SIZE, SCB_VTOR } from "./chip.js";
 import { Walker, analyseModule, functionVars, layoutFor, moduleVars, nameVars, transientVars } from "./ram-model.js";
 
 /** Commands a board with its memory full still runs (measured on 2v29: reset() does; others are interrupted). */
@@ -52,6 +55,29 @@ export class BoardRam {
     this.fnCache = new Map(); // function source text -> info (program functions)
     this.programFns = new Map(); // function source text -> info, from the program code run so far
     this.contextCreated(null);
+  }
+
+  /** Espruino's `pretokenise` flag now (E.setFlags on the board). */
+  pretokenise() { return !!(this.runtime && this.runtime.flags && this.runtime.flags.pretokenise); }
+
+  /**
+   * What a module reading the board at load gets here, for the model's dry run (moduleVars readings): F_SIZE,
+   * DBGMCU_IDCODE, SCB->CPUID/VTOR, the Reset_Handler entry of the firmware's vector table, process.memory() and
+   * process.env, taken from the chip's state without bus accesses (no stall, no counter changes).
+   */
+  readings() {
+    const rt = this.runtime, chip = rt && rt.chip;
+    if (!chip || !chip.info || !chip.scb) return undefined;
+    const vtor = chip.scb.read(SCB_VTOR & 0xff) >>> 0;
+    const table = ((FLASH_START | vtor) >>> 0) - FLASH_START + 4;
+    const peek = {
+      [F_SIZE]: chip.bytesLE(chip.info, F_SIZE - chip.preset.infoStart, 2),
+      [DBGMCU_IDCODE]: chip.idcode(),
+      [SCB_VTOR - 8]: chip.scb.read(0),
+      [SCB_VTOR]: vtor,
+    };
+    if (table + 4 <= chip.flash.size) peek[(FLASH_START + table) >>> 0] = chip.bytesLE(chip.flash.bytes, table, 4);
+    return { peek, memory: rt.memory(rt.moduleChars, false), env: rt.env };
   }
 
   /** A new interpreter context (power-up, reset(), E.reboot()): modules gone, error flags cleared. */
@@ -104,7 +130,8 @@ export class BoardRam {
   recordSource(code) {
     if (typeof code !== "string" || !/function|=>/.test(code)) return;
     let a;
-    try { a = analyseModule(code); } catch { return; } // a syntax error: V8 rejects it too, nothing was created
+    try { a = analyseModule(code, { pretokenise: this.pretokenise() }); } catch { return; } // a syntax error: V8
+    // rejects it too, nothing was created
     for (const [text, infos] of a.functions) if (!this.programFns.has(text)) this.programFns.set(text, infos[0]);
   }
 
@@ -118,7 +145,7 @@ export class BoardRam {
     const text = Function.prototype.toString.call(f);
     let info = this.programFns.get(text) ?? this.fnCache.get(text);
     if (info === undefined) {
-      info = programFunctionInfo(text);
+      info = programFunctionInfo(text, this.pretokenise());
       this.fnCache.set(text, info);
     }
     const L = this.layout;
@@ -142,8 +169,9 @@ export class BoardRam {
    * @param {boolean} [upload=true]  false: a harness load (board.addModule), no REPL line or wrapper peak
    */
   beforeModule(name, source, form, upload = true) {
-    const cost = moduleVars(source, { name, form, layout: this.layout }).jsvars;
-    const transient = upload ? transientVars(name, source, form, this.layout) : 0;
+    this.loading = { pretokenise: this.pretokenise(), readings: this.readings() }; // as the module starts loading
+    const cost = moduleVars(source, { name, form, layout: this.layout, ...this.loading }).jsvars;
+    const transient = upload ? transientVars(name, source, form, this.layout, this.loading) : 0;
     const before = this.usage();
     if (!this.enforce || before + transient + cost <= this.total) return true;
     this.outOfMemory("module", "command");
@@ -156,7 +184,8 @@ export class BoardRam {
    * @param {string} name @param {string} source @param {string} form @param {any} exportsValue
    */
   moduleLoaded(name, source, form, exportsValue) {
-    const cost = moduleVars(source, { name, form, layout: this.layout }).jsvars;
+    const cost = moduleVars(source, { name, form, layout: this.layout, ...(this.loading || {}) }).jsvars;
+    this.loading = null;
     this.modules.set(name, { jsvars: cost, form, exports: exportsValue });
     const w = new Walker({ layout: this.layout });
     w.inName(exportsValue);
@@ -204,25 +233,20 @@ export class BoardRam {
 
 /**
  * Parameters, name and stored code length of a function of the program from its source text (null if it cannot
- * be parsed, e.g. a native function or a method shorthand).
+ * be parsed, e.g. a native function or a method shorthand): for functions the program's recorded code did not
+ * show (made by eval or new Function...), taken as created now.
  * @param {string} text  Function.prototype.toString of the function
+ * @param {boolean} [pretokenise=false]  Espruino's pretokenise flag now: its code is counted tokenised
  */
-export function programFunctionInfo(text) {
+export function programFunctionInfo(text, pretokenise = false) {
   if (/\{\s*\[native code\]\s*\}$/.test(text)) return null;
-  const tokens = [];
-  let ast;
+  const unknown = { params: [], name: null, codeLength: text.length, tokenLength: text.length, tokenised: false,
+    depth: 0, enclosing: [] };
   try {
-    ast = acorn.parse(`(${text})`, { ecmaVersion: 2020, onToken: tokens });
+    const infos = analyseModule(`(${text})`, { pretokenise }).functions.get(text);
+    if (!infos) return unknown;
+    return { ...infos[0], name: null, depth: 0, enclosing: [] }; // a declaration's name is in its scope
   } catch {
-    return { params: [], name: null, codeLength: text.length, depth: 0, enclosing: [] };
+    return unknown;
   }
-  const fn = ast.body[0].expression;
-  if (!/Function/.test(fn.type)) return { params: [], name: null, codeLength: text.length, depth: 0, enclosing: [] };
-  const params = fn.params.map((p) => (p.type === "Identifier" ? p.name : "p"));
-  if (fn.expression) return { params, name: null, codeLength: fn.body.end - fn.body.start, depth: 0, enclosing: [] };
-  const inner = tokens.filter((t) => t.start > fn.body.start && t.end < fn.body.end);
-  let i = 0;
-  if (inner.length && inner[0].type.keyword === "return") i = 1;
-  const codeLength = inner.length > i ? inner[inner.length - 1].end - inner[i].start : 0;
-  return { params, name: null, codeLength, depth: 0, enclosing: [] }; // a declaration's name is in its scope
 }

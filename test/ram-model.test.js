@@ -4,25 +4,54 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CALIBRATION, FIXTURES, FORMS, TOLERANCE, fixtureFiles, isProgram, modelled } from "../tools/ram-calibrate.js";
-import { ORIGINAL, addCachedLine, chainVars, flatVars, layoutFor, moduleVars, nameVars, uploadPeakVars } from "../sim/ram-model.js";
+import { CALIBRATION, CODE_FIXTURES, FIXTURES, TOLERANCE, codeFunctions, fixtureFiles, formsOf, isPretokenised, modelled,
+  readsBoard } from "../tools/ram-calibrate.js";
+import { ORIGINAL, addCachedLine, analyseModule, chainVars, flatVars, layoutFor, moduleVars, nameVars, tokenisedLength,
+  uploadPeakVars } from "../sim/ram-model.js";
 import { createBoard } from "../sim/index.js";
 import { REPL } from "../sim/repl.js";
 import { moduleSource } from "./helpers.js";
+import * as acorn from "acorn";
+
+const acornParse = (code, tokens) => acorn.parse(code, { ecmaVersion: 2020, onToken: tokens, allowReturnOutsideFunction: true });
 
 const calibration = JSON.parse(readFileSync(CALIBRATION, "utf8"));
 
 describe("calibration on the real interpreter (test/fixtures/ram/calibration.json)", () => {
   test("every fixture has a measured point in every form (modules: fn, str, storage, bootcde; programs)", () => {
     for (const fixture of fixtureFiles()) {
-      const forms = isProgram(fixture) ? ["program"] : FORMS;
-      for (const form of forms) {
+      for (const form of formsOf(fixture)) {
         assert.ok(calibration.points.some((p) => p.fixture === fixture && p.form === form && p.measured > 0),
           `${fixture} ${form}: no measurement (node tools/ram-calibrate.js --measure ...)`);
       }
     }
     assert.ok(calibration.points.length >= 200, `${calibration.points.length} points`);
     assert.ok(calibration.points.filter((p) => p.form === "peak").length >= 5, "upload peaks measured");
+    // the built modules of this project as the build wraps them, and modules loaded with the flag already set
+    assert.ok(fixtureFiles().filter(readsBoard).length >= 2 && fixtureFiles().filter(isPretokenised).length >= 2);
+  });
+
+  test("stored code lengths of every function of the code fixtures, flag off and on, measured = model exactly", () => {
+    assert.deepEqual(calibration.codes.map((c) => c.fixture), CODE_FIXTURES);
+    for (const c of calibration.codes) {
+      const model = codeFunctions(readFileSync(join(FIXTURES, c.fixture), "latin1"));
+      assert.equal(model.length, c.functions.length, c.fixture);
+      model.forEach((m, i) => {
+        const r = c.functions[i];
+        assert.equal(m.text.slice(0, 48), r.function, `${c.fixture} #${i}`);
+        assert.deepEqual({ plain: m.plain, tokenised: m.tokenised }, { plain: r.plain, tokenised: r.tokenised },
+          `${c.fixture} #${i}: ${r.function}`);
+      });
+    }
+    assert.ok(calibration.codes.reduce((n, c) => n + c.functions.length, 0) >= 100);
+  });
+
+  test("every point but the upload peaks is exact (a point the model misses goes under \"inexact\" with the reason)", () => {
+    const allowed = new Set((calibration.inexact || []).map((x) => `${x.fixture} ${x.form}`));
+    const off = calibration.points.filter((p) => p.form !== "peak" && !allowed.has(`${p.fixture} ${p.form}`))
+      .map((p) => ({ p, m: modelled(p) })).filter(({ p, m }) => m !== p.measured)
+      .map(({ p, m }) => `${p.fixture} ${p.form}: measured ${p.measured}, modelled ${m}`);
+    assert.deepEqual(off, []);
   });
 
   for (const p of calibration.points) {
@@ -48,6 +77,39 @@ describe("JsVar layout of the Original (src/jsutils.h, 2756 variables)", () => {
     const m = layoutFor(700);
     assert.equal(m.blocksize, 12);
     assert.deepEqual([m.intMin, m.intMax, m.extChars], [-512, 511, 8]);
+  });
+
+  test("the build's wrapper: module names inside try/finally count, code is tokenised, the flag is put back", () => {
+    const body = "var limit = 70000, label = \"a label of 20 chars\";\n" +
+      "function area(width, height) { return width * height + 1000; /* comment */ }\nexports.area = area;\n";
+    const wrapped = "var pretokenise = E.getFlags().pretokenise;\nE.setFlags({ pretokenise: 1 });\ntry {\n" + body +
+      "} finally {\n  E.setFlags({ pretokenise: pretokenise });\n}\n";
+    const v = (src, form, o) => moduleVars(src, { name: "m", form, ...o }).jsvars;
+    // kept in flash: the wrapped module costs its extra name (pretokenise: 2 JsVars, value 0 in the name) only
+    assert.equal(v(wrapped, "storage"), v(body, "storage") + nameVars("pretokenise".length));
+    // in RAM: as the plain module loaded with the flag set by the user, plus that name
+    assert.equal(v(wrapped, "fn"), v(body, "fn", { pretokenise: true }) + nameVars("pretokenise".length));
+    assert.ok(v(body, "fn", { pretokenise: true }) < v(body, "fn"));
+    const info = analyseModule(wrapped).functions.get("function area(width, height) { return width * height + 1000; /* comment */ }")[0];
+    assert.equal(info.tokenised, true);
+    assert.equal(info.tokenLength, "width*height+".length + 3 + 1); // 1000: LEX_RAW_INT16 + 2 bytes; the `;`
+    // a declaration in a branch that did not run makes no name
+    assert.equal(v("if (0) { var never = 70000; }\n" + body, "storage"), v(body, "storage"));
+  });
+
+  test("tokenisedLength follows src/jslex.c: reserved words and operators 1 byte, integers 1-3, strings 2 + length", () => {
+    const len = (code) => {
+      const tokens = [];
+      acornParse(code, tokens);
+      return tokenisedLength(code, tokens, 0, tokens.length - 2); // without the eof token
+    };
+    assert.equal(len("return a + 1 ;"), 1 + 1 + 1 + 2 + 1);
+    assert.equal(len("x = 0 + 127 + 128 + 32767 + 32768"), 1 + 1 + 1 + 1 + 2 + 1 + 3 + 1 + 3 + 1 + 5);
+    assert.equal(len('s = "" + "hello world"'), 1 + 1 + 2 + 1 + 2 + 11);
+    assert.equal(len('b = atob("AAECAwQF")'), 1 + 1 + 2 + 6);
+    assert.equal(len("a = b - -c"), 1 + 1 + 1 + 1 + 1 + 1 + 1); // "- -" keeps its space
+    assert.equal(len("var x = y instanceof Z"), 1 + 1 + 1 + 1 + 1 + 1);
+    assert.equal(len("x >>>= 1.5"), 1 + 1 + 3);
   });
 
   test("a module costs less kept in flash than uploaded to RAM, the same in fn and str forms", () => {
@@ -139,6 +201,40 @@ describe("RAM of the virtual Original (sim/ram.js)", () => {
       "New interpreter error: LOW_MEMORY,MEMORY"]);
     b.eval("setTimeout(function () { print('next'); }, 1);");
     assert.equal(b.output.at(-1), "Execution Interrupted");
+    b.dispose();
+  });
+
+  test("E.setFlags({pretokenise: 1}): functions the program creates while it is set count with tokenised code", () => {
+    const fn = "function area(width, height) { return width * height + 1000; }";
+    const cost = (flag) => {
+      const b = createBoard();
+      b.eval(`E.setFlags({ pretokenise: ${flag} });`);
+      const u0 = b.eval("process.memory().usage");
+      b.eval(fn);
+      const u = b.eval("process.memory().usage") - u0;
+      b.dispose();
+      return u;
+    };
+    // name "area" 1 + function 1 + 2 params (2 each: stored with a prefix) + "\xFFcod" 1 + code after `return`:
+    // 22 characters as written (a flat string: 1 + 2 blocks of 13), 17 bytes tokenised (a chain of 1 + 1 blocks)
+    assert.equal(cost(0), 1 + 1 + 4 + 1 + 3);
+    assert.equal(cost(1), 1 + 1 + 4 + 1 + 2);
+    // set and cleared by the same command: only what was created in between is tokenised
+    const b = createBoard();
+    const u0 = b.eval("process.memory().usage");
+    b.eval(`E.setFlags({ pretokenise: 1 }); ${fn} E.setFlags({ pretokenise: 0 }); ${fn.replace("area", "plain")}`);
+    assert.equal(b.eval("process.memory().usage") - u0, cost(1) + cost(0) + 1); // "plain" is a 5-character name
+    b.dispose();
+  });
+
+  test("a module uploaded while the user has pretokenise set is counted as loaded with the flag", () => {
+    const src = readFileSync(join(FIXTURES, "readable-kv.js"), "latin1");
+    const b = createBoard();
+    b.eval("E.setFlags({ pretokenise: 1 });");
+    const u0 = b.eval("process.memory().usage");
+    b.addModule("kv", src);
+    assert.equal(b.eval("process.memory().usage") - u0, moduleVars(src, { name: "kv", form: "str", pretokenise: true }).jsvars);
+    assert.ok(moduleVars(src, { name: "kv", form: "str", pretokenise: true }).jsvars < moduleVars(src, { name: "kv", form: "str" }).jsvars);
     b.dispose();
   });
 
