@@ -31,7 +31,8 @@ declare module "STM32F1Flash" {
       length: number;
   }
   /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
-   * Built-in Flash API shape: returns undefined.
+   * Returns true (the built-in Flash.erasePage returns undefined; true lets the seed API's erase() be this same
+   * function, which saves RAM on the board).
    * @param addr absolute byte address, e.g. 0x0802F000
    * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
    * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
@@ -39,9 +40,8 @@ declare module "STM32F1Flash" {
    * Erase; a flash read while BSY stalls); 1 KB or 2 KB pages (RM0008, Tables 4-8); tERASE 20-40 ms (DS5792 Table 29).
    * Each page endures 10 000 erase cycles (DS5792 Table 30); a power cut during the erase leaves the page's contents
    * undefined (erase it again). */
-  function erasePage(addr: number, opts?: Options): void;
-  /** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
-  function erase(addr: number, opts?: Options): boolean;
+  function erasePage(addr: number, opts?: Options): boolean;
+
   /** Write the bytes of `data` (a byte 0..255, String, Array of bytes, ArrayBuffer, typed array or DataView) at
    * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
    * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
@@ -70,8 +70,9 @@ declare module "STM32F1Flash" {
    * non-integer address. */
   function getPage(addr: number, opts?: Options): Area | undefined;
   /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
-   * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
-   * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
+   * image (its end read from the firmware's Reset_Handler literal pool when the module loaded, so it does not move
+   * when you write there) to flash_code_start, plus 0x08040000-0x0805FFFF on the Original when
+   * opts.allowUndocumented (or setup) allows it. */
   function getFree(opts?: Options): Area[];
   /** The board's memory map: [{name, addr, length, allow}] in address order, with name "bootloader", "firmware",
    * "free", "saved code" or "undocumented"; `allow` is the option erase/write need there (none for "free"). */
@@ -86,6 +87,6 @@ declare module "STM32F1Flash" {
       allowUndocumented?: boolean;
   }): void;
 
-  export { crc32, erase, erasePage, getFree, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
+  export { crc32, erasePage as erase, erasePage, getFree, getMemoryMap, getPage, isPageSafe, lock, read, setup, unlock, write };
   export type { Area, Options, Region };
 }

@@ -252,7 +252,8 @@ function int(op, value, what) {
     return value;
 }
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
- * Built-in Flash API shape: returns undefined.
+ * Returns true (the built-in Flash.erasePage returns undefined; true lets the seed API's erase() be this same
+ * function, which saves RAM on the board).
  * @param addr absolute byte address, e.g. 0x0802F000
  * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
  * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
@@ -264,10 +265,6 @@ function erasePage(addr, opts) {
     var op = "erasePage", start = int(op, addr) & -PAGE;
     guard(op, start, PAGE, opts, true);
     operate(op, start, function () { return diff(start, PAGE); });
-}
-/** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
-function erase(addr, opts) {
-    erasePage(addr, opts);
     return true;
 }
 /** Write to flash. Three forms, told apart by the first argument:
@@ -403,8 +400,9 @@ function getPage(addr, opts) {
     return { addr: start, length: PAGE };
 }
 /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
- * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
- * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
+ * image (its end read from the firmware's Reset_Handler literal pool when the module loaded, so it does not move
+ * when you write there) to flash_code_start, plus 0x08040000-0x0805FFFF on the Original when
+ * opts.allowUndocumented (or setup) allows it. */
 function getFree(opts) {
     var free = [];
     options("getFree", opts);
@@ -440,7 +438,7 @@ function setup(values) {
 }
 
 exports.crc32 = crc32;
-exports.erase = erase;
+exports.erase = erasePage;
 exports.erasePage = erasePage;
 exports.getFree = getFree;
 exports.getMemoryMap = getMemoryMap;

@@ -73,7 +73,8 @@ for (const build of BUILDS) {
       const { board, f } = boardWith(build);
       preload(board, FREE, new Uint8Array(PAGE).fill(0x12));
       preload(board, FREE + PAGE, [0x34]);
-      assert.equal(f.erasePage(FREE + 1234), undefined);
+      assert.equal(f.erasePage(FREE + 1234), true);
+      assert.equal(f.erase, f.erasePage, "erase (seed API) is erasePage");
       const after = board.flash();
       assert.ok(after.subarray(FREE - 0x08000000, FREE - 0x08000000 + PAGE).every((b) => b === 0xff));
       assert.equal(after[FREE + PAGE - 0x08000000], 0x34, "next page untouched");

@@ -25,7 +25,8 @@ function int(op: string, value: any, what?: string): number {
 }
 
 /** Erase the page holding `addr` (any address in the page) so every byte reads 0xFF, and verify it.
- * Built-in Flash API shape: returns undefined.
+ * Returns true (the built-in Flash.erasePage returns undefined; true lets the seed API's erase() be this same
+ * function, which saves RAM on the board).
  * @param addr absolute byte address, e.g. 0x0802F000
  * @param opts allowFirmware / allowSavedCode / allowBootloader / allowUndocumented to touch those regions
  * @throws Error on a bad address, a protected region, WRPRTERR (write-protected page) or a byte not 0xFF after
@@ -33,17 +34,15 @@ function int(op: string, value: any, what?: string): number {
  * Erase; a flash read while BSY stalls); 1 KB or 2 KB pages (RM0008, Tables 4-8); tERASE 20-40 ms (DS5792 Table 29).
  * Each page endures 10 000 erase cycles (DS5792 Table 30); a power cut during the erase leaves the page's contents
  * undefined (erase it again). */
-export function erasePage(addr: number, opts?: Options): void {
+export function erasePage(addr: number, opts?: Options): boolean {
   var op = "erasePage", start = int(op, addr) & -PAGE;
   guard(op, start, PAGE, opts, true);
   operate(op, start, function () { return diff(start, PAGE); });
-}
-
-/** Seed API: erase the page holding `addr`, as erasePage(); returns true. */
-export function erase(addr: number, opts?: Options): boolean {
-  erasePage(addr, opts);
   return true;
 }
+
+/** Seed API name of erasePage(): erase the page holding `addr`; returns true. */
+export { erasePage as erase };
 
 /** Write the bytes of `data` (a byte 0..255, String, Array of bytes, ArrayBuffer, typed array or DataView) at
  * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
@@ -185,8 +184,9 @@ export function getPage(addr: number, opts?: Options): Area | undefined {
 }
 
 /** Areas free for data, as [{addr, length}] (built-in Flash shape): from the first page after Espruino's firmware
- * (0x08000000 | process.memory().flash_binary_end; the next page only if blank) to flash_code_start, plus
- * 0x08040000-0x0805FFFF on the Original when opts.allowUndocumented (or setup) allows it. */
+ * image (its end read from the firmware's Reset_Handler literal pool when the module loaded, so it does not move
+ * when you write there) to flash_code_start, plus 0x08040000-0x0805FFFF on the Original when
+ * opts.allowUndocumented (or setup) allows it. */
 export function getFree(opts?: Options): Area[] {
   var free: Area[] = [];
   options("getFree", opts);
