@@ -14,6 +14,7 @@ const output = { format: "cjs", exports: "named", strict: false, esModule: false
 /** First line of each module's .js: its own one-line summary, from the first comment line of src/<Name>/index.ts. */
 const BANNERS = {
   STM32F1Flash: "STM32F1Flash: internal flash of STM32F1 Espruino boards (Espruino Original).",
+  FlashKV: "FlashKV: power-loss-safe, wear-levelled key-value store in internal flash.",
 };
 
 export default moduleNames().flatMap((name) => [{

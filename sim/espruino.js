@@ -99,6 +99,7 @@ export class EspruinoRuntime {
     const del = REMOVED_BUILTINS.map(([obj, prop]) => `delete ${obj ?? "globalThis"}.${prop};`).join("");
     vm.runInContext(del, ctx);
     this.installGlobals(ctx);
+    this.hooks?.newContext(ctx);
   }
 
   /** An Error of the board's realm. */
@@ -109,10 +110,13 @@ export class EspruinoRuntime {
     const rt = this;
     return function (...args) {
       const c = rt.counters;
+      rt.hooks?.beforeNative(name); // sim/power-cut.js: no native call runs while the power is off
       c.nativeCalls++;
       c.calls[name] = (c.calls[name] || 0) + 1;
       rt.chip.clock.advance(rt.callCostUs);
-      return fn.apply(this, args);
+      const r = fn.apply(this, args);
+      rt.hooks?.afterNative(name); // sim/power-cut.js: "cut after native call k"
+      return r;
     };
   }
 
@@ -252,6 +256,7 @@ export class EspruinoRuntime {
     const r = wrapper.call(undefined, module.exports, module);
     if (typeof src === "function") r.call(undefined);
     this.modules.set(name, module.exports);
+    this.hooks?.moduleAdded(name, src);
     this.moduleChars += typeof src === "string" ? src.length : Function.prototype.toString.call(src).length;
   }
 
@@ -312,6 +317,7 @@ export class EspruinoRuntime {
 
   /** reset() asked for a soft reset: done when the current command finishes. */
   afterRun() {
+    this.hooks?.afterRun(); // sim/power-cut.js: power comes back once the code cut off has unwound
     if (this.pendingSoftReset) {
       this.pendingSoftReset = false;
       this.createContext();

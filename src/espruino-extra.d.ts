@@ -11,6 +11,10 @@ declare function peek32(addr: number): number;
 declare namespace E {
   /** Concatenate the arguments' bytes into a String (no JS loop). */
   function toString(...args: any[]): string;
+  /** Concatenate the arguments' bytes (Strings, Arrays, typed arrays, {data, count}) into a new Uint8Array. */
+  function toUint8Array(...args: any[]): Uint8Array;
+  /** Standard CRC-32 (reflected 0xEDB88320) of the bytes of `data`, unsigned; absent on SAVE_ON_FLASH builds (2v05+). */
+  function CRC32(data: any): number;
 }
 
 interface EspruinoMemory {
@@ -25,3 +29,6 @@ declare const process: {
   memory(gc?: boolean): EspruinoMemory;
   env: { BOARD?: string; VERSION?: string; [key: string]: any };
 };
+
+/** Espruino's require(): a cached module (Modules.addCached), a built-in one, or one saved in Storage. */
+declare function require(name: string): any;
