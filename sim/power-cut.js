@@ -27,6 +27,9 @@
  *   board.eval("...");                          // returns early (undefined) when the cut happens
  *   pc.cut                                      // { at, k, variant, seed, ... } or null; the board is powered up
  *
+ * Code that catches the PowerCutSignal and throws another error instead (e.g. a catch-all returning undefined, then
+ * a check failing on it) makes board.eval throw that error after the power-up: once `cut` is set, ignore it.
+ *
  * Board code sees `VirtualBoard.cutPower(plan)` (plan as arm(), counted from the call, plus `boot`: a function
  * run after power-up with the modules loaded before the cut, as Espruino runs saved code). It exists only on the
  * virtual board: code that uses it must check `typeof VirtualBoard`.

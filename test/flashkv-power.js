@@ -17,7 +17,8 @@ import { createBoard } from "../sim/index.js";
 import { FlashStore } from "../sim/flash-store.js";
 import { PowerCut, describeCut, rng, variantsOf } from "../sim/power-cut.js";
 
-const MODULES = ["STM32F1Flash", "FlashKV"].map((name) => [name, readFileSync(new URL(`../modules/${name}${name === "FlashKV" ? process.env.FLASHKV_BUILD ?? ".min.js" : ".min.js"}`, import.meta.url), "utf8")]);
+/** The built modules the board loads (FlashKV: .min.js, what users upload). */
+export const MODULES = ["STM32F1Flash", "FlashKV"].map((name) => [name, readFileSync(new URL(`../modules/${name}.min.js`, import.meta.url), "utf8")]);
 
 /** Keys of the workloads: 1..28 chars, numeric-looking ones, punctuation. */
 export const KEYS = ["a", "n", "boots", "cfg", "wifi_ssid", "lastReading", "sensor/7/calib", "0", "17",
@@ -117,12 +118,19 @@ export function flashObject(board, store) {
     for (let i = 0; i < n; i++) u[i] = inside(a + i) ? store.read8(a + i - base) : 0xff;
     return u;
   });
+  // rule violations of the store ("only whole aligned words, a word programmed once per erase or with 0")
+  store.violations = store.violations ?? [];
   f.write = rt.native("Flash4K.write", (data, a) => {
     const b = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if ((a & 3) || (b.length & 3) || !inside(a) || !inside(a + b.length - 1)) throw rt.error("Flash4K.write: unaligned or outside");
-    for (let i = 0; i < b.length; i += 2) {
-      const o = a + i - base, v = b[i] | (b[i + 1] << 8);
-      if (store.read16(o) === 0xffff || v === 0) store.program16(o, v);
+    if ((a & 3) || (b.length & 3) || !inside(a) || !inside(a + b.length - 1)) {
+      store.violations.push(`write of ${b.length} bytes at 0x${a.toString(16)}: not whole aligned words`);
+      throw rt.error("Flash4K.write: unaligned or outside");
+    }
+    for (let i = 0; i < b.length; i += 4) {
+      const o = a + i - base, lo = b[i] | (b[i + 1] << 8), hi = b[i + 2] | (b[i + 3] << 8);
+      const old = store.read16(o) | (store.read16(o + 2) << 16);
+      if (old !== -1 && (lo | hi)) store.violations.push(`word at 0x${(a + i).toString(16)} programmed again (was 0x${(old >>> 0).toString(16)})`);
+      for (const [x, v] of [[o, lo], [o + 2, hi]]) if (store.read16(x) === 0xffff || v === 0) store.program16(x, v);
     }
   });
   return f;
@@ -146,9 +154,11 @@ export class Harness {
    * @param {object} o
    * @param {Array} o.ops  the workload
    * @param {keyof GEOMETRIES} [o.geometry="original"]
+   * @param {string} [o.source] FlashKV source to load instead of modules/FlashKV.min.js (mutation tests)
    */
-  constructor({ ops, geometry = "original" }) {
+  constructor({ ops, geometry = "original", source }) {
     this.ops = ops;
+    this.modules = source ? [MODULES[0], ["FlashKV", source]] : MODULES;
     this.geo = GEOMETRIES[geometry];
     this.geometry = geometry;
     this.board = createBoard();
@@ -165,7 +175,8 @@ export class Harness {
     const f = this.board.chip.flash;
     f.bytes.set(this.pristine);
     f.eraseCounts.fill(0);
-    if (this.extra) { this.extra.bytes.fill(0xff); this.extra.eraseCounts.fill(0); }
+    if (this.extra) { this.extra.bytes.fill(0xff); this.extra.eraseCounts.fill(0); this.extra.violations = []; }
+    for (const w of this.pc.weak.values()) w.clear(); // no weakly erased page left from the previous case
     this.pc.powerUp();
     this.pc.arm(null);
     this.acks = [];
@@ -174,7 +185,7 @@ export class Harness {
   /** Load the built modules and the runner into the (new) context. */
   boot() {
     const b = this.board, ctx = b.context;
-    for (const [name, src] of MODULES) b.addModule(name, src);
+    for (const [name, src] of this.modules) b.addModule(name, src);
     ctx.ACK = (i, outcome) => { this.acks.push([i, outcome]); };
     ctx.OPS = this.ops; // read-only plain data: the board code may use the host's arrays as they are
     b.eval(RUNNER, "runner");
@@ -186,7 +197,13 @@ export class Harness {
 
   /** Run `code` in the board; returns the cut that happened (or null). */
   run(code) {
-    this.board.eval(code, "case");
+    try {
+      this.board.eval(code, "case");
+    } catch (e) {
+      // board code that caught the PowerCutSignal may throw something else (STM32F1Flash.getPage turns any error
+      // into undefined, then open() says "bad addr"): after a cut nothing it does counts
+      if (!this.pc.cut) throw e;
+    }
     return this.pc.cut;
   }
 
@@ -260,6 +277,7 @@ export class Harness {
       out.push(k === pk ? `key ${JSON.stringify(k)} (cut off) is neither its old nor its new value: ${JSON.stringify(got)?.slice(0, 60)}`
         : `key ${JSON.stringify(k)} changed: want ${JSON.stringify(want)?.slice(0, 60)}, got ${JSON.stringify(got)?.slice(0, 60)}`);
     }
+    if (this.extra?.violations.length) out.push(...this.extra.violations.splice(0));
     if (!out.length) {
       let used = 0;
       for (const k of state.keys) used += recordBytes(k, state.vals[k]);
@@ -350,7 +368,12 @@ export class Harness {
    *   ended before the planned cut
    */
   runCase(plan, second) {
-    const first = this.cutOnly(plan);
+    let first;
+    try {
+      first = this.cutOnly(plan);
+    } catch (e) {
+      return { cut: null, pending: -1, acked: this.acks.length, violations: [`the workload threw before the cut: ${e.message}`] };
+    }
     if (!first) return null;
     const { cut, pending } = first;
     const ackCopy = this.acks.slice();
@@ -378,3 +401,89 @@ export function planName(p) {
 }
 
 export { describeCut };
+
+/** The workloads of the sweeps: [seed, operations, largest value in bytes] per geometry. */
+export const WORKLOADS = {
+  original: [1, 300, 2000],
+  builtin: [2, 300, 2000],
+  "4k": [3, 300, 2000],
+  tiny: [4, 20, 60],
+};
+
+/** Cut kind of a plan, for the statistics: "after call", or the variant of a cut inside a program/erase. */
+export function planKind(p, ref) {
+  if (p.afterCall !== undefined) return "after native call";
+  return `${ref.log[p.op - 1].kind} ${p.variant}`;
+}
+
+/**
+ * Run the first-cut plans `select(plans)` of a geometry's workload. Returns statistics: cases per cut kind,
+ * plans not reached, violations ([{name, cut, pending, violations}]), compactions of the workload.
+ * @param {keyof GEOMETRIES} geometry
+ * @param {(plans: object[]) => object[]} [select] which plans (default all)
+ * @param {{depth2?: {calls?: number, ops?: number, seed?: number}, source?: string}} [o] `depth2`: second cuts
+ *   during each recovery: every native call of the recovery (or every `calls`-th) and `ops` seeded-random flash
+ *   operations of it, each in every variant; `source`: FlashKV source to test instead of the build; `ops`: another
+ *   workload
+ */
+export function sweep(geometry, select = (p) => p, o = {}) {
+  const [seed, count, max] = WORKLOADS[geometry];
+  const h = new Harness({ ops: o.ops ?? workload(seed, count, max), geometry, source: o.source });
+  let ref;
+  try {
+    ref = h.reference();
+  } catch (e) {
+    return { geometry, plans: 0, cases: 1, kinds: {}, notReached: 0, second: 0,
+      violations: [{ name: "reference run", cut: "none", violations: [`the workload threw without a cut: ${e.message}`] }] };
+  }
+  const all = plans(ref, seed);
+  const stats = { geometry, workload: { ops: h.ops.length, seed, nativeCalls: ref.totalCalls, flashOps: ref.log.length,
+    compactions: ref.erases, full: ref.acks.filter((a) => a[1] === "full").length }, plans: all.length, cases: 0,
+    kinds: {}, notReached: 0, second: 0, violations: [] };
+  for (const p of select(all)) {
+    const seconds = o.depth2 ? depth2Plans(h, p, o.depth2) : [undefined];
+    for (const s of seconds) {
+      const r = h.runCase(p, s);
+      if (!r) { stats.notReached++; continue; }
+      stats.cases++;
+      if (s) stats.second++;
+      const k = planKind(p, ref) + (s ? " + second cut" : "");
+      stats.kinds[k] = (stats.kinds[k] || 0) + 1;
+      if (r.violations.length && stats.violations.length < 50) {
+        stats.violations.push({ name: planName(p) + (s ? ` then ${planName(s)} in the recovery` : ""), cut: describeCut(r.cut),
+          second: r.second ? describeCut(r.second) : undefined, pending: r.pending, violations: r.violations.slice(0, 5) });
+      } else if (r.violations.length) stats.violations.length++;
+    }
+  }
+  return stats;
+}
+
+/** Second-cut plans for a first cut: native calls of the recovery (every `calls`-th) and `ops` random flash ops. */
+function depth2Plans(h, p, { calls = 1, ops = 8, seed = 7 } = {}) {
+  const all = h.recoveryPlans(p, seed);
+  const callPlans = all.filter((x) => x.afterCall !== undefined && x.afterCall % calls === 0);
+  const opIds = [...new Set(all.filter((x) => x.op !== undefined).map((x) => x.op))];
+  const next = rng(seed ^ (p.afterCall ?? p.op * 7 + p.variant.length));
+  const chosen = new Set();
+  while (chosen.size < Math.min(ops, opIds.length)) chosen.add(opIds[next() % opIds.length]);
+  return [...callPlans, ...all.filter((x) => chosen.has(x.op))];
+}
+
+/**
+ * Wear soak: `updates` writes of one 4-byte counter on the original geometry (2 x 2 KB, default flash), then
+ * reopen. Returns {updates, compactions, erases (header counts), real (the simulator's erase counts), value ok,
+ * updatesPerErase}.
+ */
+export function soak(updates) {
+  const b = createBoard();
+  for (const [name, src] of MODULES) b.addModule(name, src);
+  b.eval(`var kv = require("FlashKV").open({addr: 0x0803a000, pages: 2});
+    for (var i = 1; i <= ${updates}; i++) kv.write("n", new Uint32Array([i]));`, "soak");
+  const real = [...b.chip.flash.eraseCounts.slice((0x0803a000 - 0x08000000) / 2048, (0x0803a000 - 0x08000000) / 2048 + 2)];
+  b.reset();
+  for (const [name, src] of MODULES) b.addModule(name, src);
+  const r = JSON.parse(b.eval(`var kv = require("FlashKV").open({addr: 0x0803a000, pages: 2});
+    JSON.stringify({ v: new Uint32Array(E.toArrayBuffer(kv.read("n")))[0], s: kv.getStats() })`));
+  const compactions = real[0] + real[1];
+  return { updates, value: r.v, erases: r.s.erases, real, compactions, updatesPerErase: updates / compactions };
+}
