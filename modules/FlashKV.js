@@ -149,7 +149,9 @@ Store.prototype = {
         var t = this, z = recordBytes(key.length, d.length), o = t.end, r;
         if (t.used - ((t.keys[key] >>> 16) << 2) + (del ? 0 : z) > t.size - HEADER)
             throw err(op, key + ": full");
-        r = record(key, d, del);
+        // on firmware with Unicode strings a character may take several bytes: refuse what does not fit its length
+        if ((r = record(key, d, del)).length != z)
+            throw err(op, key + ": UTF-8");
         if (o && o + z <= t.size) {
             try {
                 t.program(r, t.act + o);
@@ -166,14 +168,15 @@ Store.prototype = {
      * (the next in the ring on a tie): erase it, program the records, then the header with the next generation.
      * One page erase. @throws Error if the flash object throws or a read-back differs. */
     compact: function (key, r) {
-        var t = this, f = t.flash, n = t.pages, P = t.size, A = t.act < 0 ? -1 : (t.act - t.addr) / P, D = -1, i, k, v, z, src, img = new Uint8Array(P), keys = {}, o = HEADER, d, h;
+        var t = this, f = t.flash, n = t.pages, P = t.size, A = t.act < 0 ? -1 : (t.act - t.addr) / P, D = -1, i, k, v, z, src, img = new Uint8Array(P), keys = {}, o = HEADER, d, h, ks;
         for (i = 1; i <= n; i++) {
             v = (A + i) % n;
             if (v != A && (D < 0 || t.wear[v] < t.wear[D]))
                 D = v;
         }
-        for (k in t.keys) {
-            if (k == key)
+        // Object.keys, not for-in: Espruino's for-in skips a property named "constructor"
+        for (i = 0, ks = Object.keys(t.keys); i < ks.length; i++) {
+            if ((k = ks[i]) == key)
                 continue;
             v = (t.keys[k] & 0xffff) << 2;
             z = (t.keys[k] >>> 16) << 2;
@@ -207,8 +210,9 @@ Store.prototype = {
      * its CRC, the String. @throws Error on a bad key, or a record that fails its CRC (flash corrupted). */
     read: function (key) {
         var t = this, v = t.keys[checkKey("read", key)], z, a, u, s;
-        if (!(v >= 0))
-            return undefined; // no such key (also: not a function of Object.prototype)
+        if (typeof v != "number")
+            return undefined; // no such key (nor a function of Object.prototype: on Espruino
+        // a function compares as 0, so `v >= 0` would not do)
         z = (v >>> 16) << 2;
         u = t.flash.read(z, (a = t.act + ((v & 0xffff) << 2)));
         s = E.toString(u);
@@ -236,13 +240,13 @@ Store.prototype = {
         }
         else if (typeof d != "string") {
             if (!d || !(d.byteLength >= 0))
-                throw err(op, "bad data " + d);
+                throw err(op, "bad data");
             d = new Uint8Array(d.buffer || d, d.byteOffset, d.byteLength);
         }
         this.put(op, key, d);
         return true;
     },
-    /** Store JSON.stringify(value) under `key`, as write(). @throws Error as write(); `bad data undefined` when
+    /** Store JSON.stringify(value) under `key`, as write(). @throws Error as write(); `bad data` when
      * value has no JSON form (undefined, a function). */
     writeJSON: function (key, value) {
         return this.write(key, JSON.stringify(value));
@@ -250,7 +254,7 @@ Store.prototype = {
     /** Erase `key` (nothing happens if there is none). Durable once it returns. @throws Error on a bad key or a flash
      * error. */
     erase: function (key) {
-        if (this.keys[checkKey("erase", key)] >= 0)
+        if (typeof this.keys[checkKey("erase", key)] == "number")
             this.put("erase", key, "", 1);
     },
     /** The stored keys, in no particular order. No flash access. */

@@ -8,6 +8,7 @@
 // On stop it prints "board counters: ..." (native calls, BSY polls, simulated time, bus faults).
 import { fileURLToPath } from "node:url";
 import { createBoard } from "./board.js";
+import { PowerCut } from "./power-cut.js";
 import { serveREPL } from "./tcp.js";
 import { hex } from "./format.js";
 
@@ -48,6 +49,7 @@ export function parseArgs(argv) {
  */
 export async function serve(o) {
   const board = createBoard({ model: o.model });
+  new PowerCut(board); // VirtualBoard.cutPower() for board code (examples/demo.js)
   const log = o.quiet ? () => {} : (m) => console.error(`[virtual board] ${m}`);
   const server = await serveREPL({ board, port: o.port, lifetimeMs: o.lifetimeMs, idleTimeoutMs: o.idleTimeoutMs, log });
   server.closed.then(() => { if (typeof board.dispose === "function") board.dispose(); });

@@ -20,9 +20,9 @@ import { PowerCut, describeCut, rng, variantsOf } from "../sim/power-cut.js";
 /** The built modules the board loads (FlashKV: .min.js, what users upload). */
 export const MODULES = ["STM32F1Flash", "FlashKV"].map((name) => [name, readFileSync(new URL(`../modules/${name}.min.js`, import.meta.url), "utf8")]);
 
-/** Keys of the workloads: 1..28 chars, numeric-looking ones, punctuation. */
+/** Keys of the workloads: 1..28 chars, numeric-looking ones, punctuation, names of Object.prototype members. */
 export const KEYS = ["a", "n", "boots", "cfg", "wifi_ssid", "lastReading", "sensor/7/calib", "0", "17",
-  "key with spaces", "x".repeat(28), "temperature_log_2024"];
+  "key with spaces", "x".repeat(28), "temperature_log_2024", "constructor", "toString"];
 
 /** Latin-1 string of `n` pseudo-random bytes (all 256 values, 0x00 and 0xFF included). */
 function bytes(next, n) {

@@ -69,6 +69,20 @@ for (const build of ["FlashKV.js", "FlashKV.min.js"]) {
         ["cfg", 31]].reduce((a, [k, n]) => a + 8 + ((k.length + n + 3) & ~3), 0));
     });
 
+    test("keys named like Object.prototype members or numbers survive compactions and reopening", () => {
+      // on the real 2v29 interpreter for-in skips "constructor" and a function compares as 0: the store must not
+      // depend on either (checked there too, see the report of issue 10)
+      const b = boardWith(build);
+      ev(b, `var kv = require("FlashKV").open(); ["constructor", "toString", "17", "0", "hasOwnProperty"].forEach(function (k) {
+        kv.write(k, "v:" + k); }); for (var i = 0; i < 300; i++) kv.write("n", "" + i);`);
+      assert.equal(ev(b, `kv.read("valueOf")`), undefined);
+      ev(b, `kv.erase("valueOf")`);
+      reboot(b, build);
+      assert.deepEqual(json(b, `(function (kv) { return kv.list().sort().map(function (k) { return k + "=" + kv.read(k); }); })(
+        require("FlashKV").open())`), ["0=v:0", "17=v:17", "constructor=v:constructor", "hasOwnProperty=v:hasOwnProperty",
+        "n=299", "toString=v:toString"]);
+    });
+
     test("reopen after a reset: same contents; open() after a clean stop reads only (0 programs, 0 erases)", () => {
       const b = boardWith(build);
       ev(b, `var kv = require("FlashKV").open(); for (var i = 0; i < 200; i++) kv.write("k" + (i % 7), "v" + i);
@@ -135,7 +149,7 @@ for (const build of ["FlashKV.js", "FlashKV.min.js"]) {
         [`kv.write({}, "x")`, /bad key/],
         [`kv.write("__proto__", "x")`, /bad key/],
         [`kv.write("\\xFFhidden", "x")`, /bad key/],
-        [`kv.write("k")`, /^Error: FlashKV write: bad data undefined$/],
+        [`kv.write("k")`, /^Error: FlashKV write: bad data$/],
         [`kv.write("k", null)`, /bad data/],
         [`kv.write("k", 42)`, /bad data/],
         [`kv.write("k", true)`, /bad data/],

@@ -65,7 +65,7 @@ if (!isMainThread) {
   const nWorkers = Math.min(Number(values.workers), queue.length);
   console.log(`flashkv sweep: ${queue.length} tasks on ${nWorkers} worker threads`);
   await Promise.all(Array.from({ length: nWorkers }, () => new Promise((resolve, reject) => {
-    const w = new Worker(SELF);
+    const w = new Worker(SELF, { resourceLimits: { maxOldGenerationSizeMb: 384 } }); // vm contexts: collect early
     const next = () => {
       const t = queue.shift();
       if (!t) { w.terminate(); resolve(); return; }

@@ -149,7 +149,8 @@ Store.prototype = {
   put: function (this: Store, op: string, key: string, d: any, del?: any): void {
     var t = this, z = recordBytes(key.length, d.length), o = t.end, r: Uint8Array;
     if (t.used - ((t.keys[key] >>> 16) << 2) + (del ? 0 : z) > t.size - HEADER) throw err(op, key + ": full");
-    r = record(key, d, del);
+    // on firmware with Unicode strings a character may take several bytes: refuse what does not fit its length
+    if ((r = record(key, d, del)).length != z) throw err(op, key + ": UTF-8");
     if (o && o + z <= t.size) {
       try {
         t.program(r, t.act + o);
@@ -168,13 +169,14 @@ Store.prototype = {
   compact: function (this: Store, key: string, r: any): void {
     var t = this, f = t.flash, n = t.pages, P = t.size, A = t.act < 0 ? -1 : (t.act - t.addr) / P, D = -1, i: number,
       k: any, v: number, z: number, src: any, img = new Uint8Array(P), keys: any = {}, o = HEADER, d: number,
-      h: Uint32Array;
+      h: Uint32Array, ks: string[];
     for (i = 1; i <= n; i++) {
       v = (A + i) % n;
       if (v != A && (D < 0 || t.wear[v] < t.wear[D])) D = v;
     }
-    for (k in t.keys) {
-      if (k == key) continue;
+    // Object.keys, not for-in: Espruino's for-in skips a property named "constructor"
+    for (i = 0, ks = Object.keys(t.keys); i < ks.length; i++) {
+      if ((k = ks[i]) == key) continue;
       v = (t.keys[k] & 0xffff) << 2;
       z = (t.keys[k] >>> 16) << 2;
       if (!src) src = f.read(P, t.act);
@@ -205,7 +207,8 @@ Store.prototype = {
    * its CRC, the String. @throws Error on a bad key, or a record that fails its CRC (flash corrupted). */
   read: function (this: Store, key: string): string | undefined {
     var t = this, v = t.keys[checkKey("read", key)], z: number, a: number, u: Uint8Array, s: string;
-    if (!(v >= 0)) return undefined; // no such key (also: not a function of Object.prototype)
+    if (typeof v != "number") return undefined; // no such key (nor a function of Object.prototype: on Espruino
+    // a function compares as 0, so `v >= 0` would not do)
     z = (v >>> 16) << 2;
     u = t.flash.read(z, (a = t.act + ((v & 0xffff) << 2)));
     s = E.toString(u);
@@ -231,14 +234,14 @@ Store.prototype = {
     if (Array.isArray(d)) {
       for (i = 0; i < d.length; i++) if (d[i] !== (d[i] & 255)) throw err(op, "bad data");
     } else if (typeof d != "string") {
-      if (!d || !(d.byteLength >= 0)) throw err(op, "bad data " + d);
+      if (!d || !(d.byteLength >= 0)) throw err(op, "bad data");
       d = new Uint8Array(d.buffer || d, d.byteOffset, d.byteLength);
     }
     this.put(op, key, d);
     return true;
   },
 
-  /** Store JSON.stringify(value) under `key`, as write(). @throws Error as write(); `bad data undefined` when
+  /** Store JSON.stringify(value) under `key`, as write(). @throws Error as write(); `bad data` when
    * value has no JSON form (undefined, a function). */
   writeJSON: function (this: Store, key: string, value: any): boolean {
     return this.write(key, JSON.stringify(value));
@@ -247,7 +250,7 @@ Store.prototype = {
   /** Erase `key` (nothing happens if there is none). Durable once it returns. @throws Error on a bad key or a flash
    * error. */
   erase: function (this: Store, key: string): void {
-    if (this.keys[checkKey("erase", key)] >= 0) this.put("erase", key, "", 1);
+    if (typeof this.keys[checkKey("erase", key)] == "number") this.put("erase", key, "", 1);
   },
 
   /** The stored keys, in no particular order. No flash access. */
