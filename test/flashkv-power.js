@@ -272,7 +272,7 @@ export class Harness {
     const keys = new Set([...m.keys(), ...alt.keys()]);
     for (const k of state.keys) if (!keys.has(k)) out.push(`foreign key ${JSON.stringify(k)}`);
     for (const k of keys) {
-      const got = state.vals[k] ?? null, want = m.get(k) ?? null, other = alt.get(k) ?? null;
+      const got = Object.hasOwn(state.vals, k) ? state.vals[k] : null, want = m.get(k) ?? null, other = alt.get(k) ?? null;
       if (got === want || (k === pk && got === other)) continue;
       out.push(k === pk ? `key ${JSON.stringify(k)} (cut off) is neither its old nor its new value: ${JSON.stringify(got)?.slice(0, 60)}`
         : `key ${JSON.stringify(k)} changed: want ${JSON.stringify(want)?.slice(0, 60)}, got ${JSON.stringify(got)?.slice(0, 60)}`);
@@ -390,7 +390,8 @@ export function plans(ref, seed, { callStep = 1, opStep = 1, variants } = {}) {
   const out = [];
   for (let k = 1; k <= ref.totalCalls; k += callStep) out.push({ afterCall: k, seed });
   for (let k = 1; k <= ref.log.length; k += opStep) {
-    for (const v of variantsOf(ref.log[k - 1])) if (!variants || variants.includes(v)) out.push({ op: k, variant: v, seed });
+    const kind = ref.log[k - 1].kind;
+    for (const v of variantsOf(ref.log[k - 1])) if (!variants || variants.includes(v)) out.push({ op: k, variant: v, seed, kind });
   }
   return out;
 }
