@@ -4,8 +4,10 @@
 // fault variant of sim/power-cut.js, then recovered and checked against a model of the acknowledged operations
 // (test/flashkv-power.js says what is checked). Parts:
 //   original  300 operations, 2 x 2 KB pages, STM32F1Flash (the default): every cut
-//   builtin   300 operations, the board's built-in require("Flash") model: every native call, every 3rd flash op
-//   4k        300 operations, 3 x 4 KB pages behind a Flash-API object: every native call, every 3rd flash op
+//   builtin   300 operations, the board's built-in require("Flash") model: every native call and erase, every 3rd
+//             half-word program
+//   4k        300 operations, 3 x 4 KB pages behind a Flash-API object: every native call and erase, every 3rd
+//             half-word program
 //   depth2    20 operations, 2 x 256-byte pages: every first cut, then in its recovery (open() + redo of the
 //             operation cut off) a second cut after every native call and inside 4 random flash ops (all variants)
 //   soak      100 000 updates of one counter on 2 x 2 KB pages: wear, updates per erase, the value
@@ -40,7 +42,7 @@ async function runTask({ part, chunk, chunks, stride }) {
   if (part === "soak") return { part, soak: soak(100000) };
   const P = PARTS[part];
   const select = (all) => all.filter((p, i) => i % stride === 0 && Math.floor(i / stride) % chunks === chunk &&
-    (p.afterCall !== undefined || (p.op - 1) % P.every === 0));
+    (p.afterCall !== undefined || p.kind === "erase" || (p.op - 1) % P.every === 0));
   return { part, stats: sweep(P.geometry, select, { depth2: P.depth2 }) };
 }
 
