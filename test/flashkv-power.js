@@ -104,21 +104,29 @@ function STATE() {
  * an object with the built-in Flash API whose calls are counted native calls (like require("Flash") on nRF52 or
  * ESP32 boards). write() takes whole aligned words and programs each half-word only if it reads 0xFFFF or the value
  * is 0 (else that half-word silently stays, as a NOR controller without error reporting); erasePage() erases the
- * page holding addr.
+ * page holding addr. Rule violations of the store ("only whole aligned words, each programmed once per erase or with
+ * 0") are collected in store.violations.
  * @param {import("../sim/board.js").Board} board @param {FlashStore} store
+ * @param {{descending?: boolean, drop?: number, failErase?: number}} [o] `descending`: program the words of a write
+ *   from the last to the first (the Flash API promises no order); `drop`: silently skip the drop-th half-word program
+ *   (counted from 1, as the built-in Flash.write on F1 skips the rest of a write after a PGERR); `failErase`: the
+ *   failErase-th erasePage() throws without erasing
  */
-export function flashObject(board, store) {
+export function flashObject(board, store, o = {}) {
   const rt = board.runtime, base = store.base, P = store.pageSize;
   const f = new rt.R.Object();
   const inside = (a) => a >= base && a < base + store.size;
+  let programs = 0, erases = 0;
   f.getPage = rt.native("Flash4K.getPage", (a) => inside(a) ? rt.toCtx({ addr: a - ((a - base) % P), length: P }) : undefined);
-  f.erasePage = rt.native("Flash4K.erasePage", (a) => { if (inside(a)) store.erasePage(Math.floor((a - base) / P)); });
+  f.erasePage = rt.native("Flash4K.erasePage", (a) => {
+    if (++erases === o.failErase) throw rt.error("Flash4K.erasePage: erase failed");
+    if (inside(a)) store.erasePage(Math.floor((a - base) / P));
+  });
   f.read = rt.native("Flash4K.read", (n, a) => {
     const u = new rt.R.Uint8Array(n);
     for (let i = 0; i < n; i++) u[i] = inside(a + i) ? store.read8(a + i - base) : 0xff;
     return u;
   });
-  // rule violations of the store ("only whole aligned words, a word programmed once per erase or with 0")
   store.violations = store.violations ?? [];
   f.write = rt.native("Flash4K.write", (data, a) => {
     const b = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -126,11 +134,15 @@ export function flashObject(board, store) {
       store.violations.push(`write of ${b.length} bytes at 0x${a.toString(16)}: not whole aligned words`);
       throw rt.error("Flash4K.write: unaligned or outside");
     }
-    for (let i = 0; i < b.length; i += 4) {
-      const o = a + i - base, lo = b[i] | (b[i + 1] << 8), hi = b[i + 2] | (b[i + 3] << 8);
-      const old = store.read16(o) | (store.read16(o + 2) << 16);
+    for (let k = 0; k < b.length; k += 4) {
+      const i = o.descending ? b.length - 4 - k : k;
+      const x = a + i - base, lo = b[i] | (b[i + 1] << 8), hi = b[i + 2] | (b[i + 3] << 8);
+      const old = store.read16(x) | (store.read16(x + 2) << 16);
       if (old !== -1 && (lo | hi)) store.violations.push(`word at 0x${(a + i).toString(16)} programmed again (was 0x${(old >>> 0).toString(16)})`);
-      for (const [x, v] of [[o, lo], [o + 2, hi]]) if (store.read16(x) === 0xffff || v === 0) store.program16(x, v);
+      for (const [y, v] of [[x, lo], [x + 2, hi]]) {
+        if (++programs === o.drop) continue;
+        if (store.read16(y) === 0xffff || v === 0) store.program16(y, v);
+      }
     }
   });
   return f;
@@ -142,8 +154,9 @@ export const GEOMETRIES = {
   original: { addr: 0x0803a000, pages: 2, flash: "default" },
   /** the board's built-in require("Flash") model (sim/builtin-flash.js, with the F1 faults of the firmware) */
   builtin: { addr: 0x0803a000, pages: 2, flash: "builtin" },
-  /** 3 pages of 4 KB behind a Flash-API object of our own (flashObject) */
-  "4k": { addr: 0x10000000, pages: 3, flash: "object", pageSize: 4096 },
+  /** 3 pages of 4 KB behind a Flash-API object of our own (flashObject) that programs the words of a write from
+   * the last to the first */
+  "4k": { addr: 0x10000000, pages: 3, flash: "object", pageSize: 4096, descending: true },
   /** 2 pages of 256 bytes behind flashObject: many compactions in few operations (depth-2 cuts) */
   tiny: { addr: 0x10000000, pages: 2, flash: "object", pageSize: 256 },
 };
@@ -192,7 +205,7 @@ export class Harness {
     const g = this.geo;
     b.eval(`var OPTS = {addr: ${g.addr}, pages: ${g.pages}};` +
       (g.flash === "builtin" ? `OPTS.flash = require("Flash");` : ""));
-    if (g.flash === "object") ctx.OPTS.flash = flashObject(b, this.extra);
+    if (g.flash === "object") ctx.OPTS.flash = flashObject(b, this.extra, { descending: g.descending });
   }
 
   /** Run `code` in the board; returns the cut that happened (or null). */

@@ -243,6 +243,69 @@ describe("over other Flash API objects", () => {
   });
 });
 
+describe("faults other than power cuts", () => {
+  test("a flash object that silently drops a half-word (as Flash.write on F1 after a PGERR): read back, compacted, retried", () => {
+    for (let drop = 1; drop <= 60; drop += 7) {
+      const b = boardWith("FlashKV.min.js");
+      const store = new FlashStore({ size: 4096 * 4, pageSize: 4096, base: 0x10000000 });
+      b.context.FL = flashObject(b, store, { drop: 40 + drop });
+      ev(b, `var kv = require("FlashKV").open({addr: 0x10000000, pages: 2, flash: FL});
+        for (var i = 0; i < 12; i++) kv.write("k" + (i % 3), "value " + i);`);
+      b.reset();
+      b.addModule("FlashKV", src("FlashKV.min.js"));
+      b.context.FL = flashObject(b, store);
+      assert.deepEqual(json(b, `(function (kv) { return kv.list().sort().map(function (k) { return kv.read(k); }); })(
+        require("FlashKV").open({addr: 0x10000000, pages: 2, flash: FL}))`), ["value 9", "value 10", "value 11"], `drop ${40 + drop}`);
+      assert.deepEqual(store.violations, [], "nothing written twice");
+    }
+  });
+
+  test("an append that fails, then a compaction that fails: the write throws, later writes never go over the failed record", () => {
+    const b = boardWith("FlashKV.min.js");
+    const store = new FlashStore({ size: 4096 * 4, pageSize: 4096, base: 0x10000000 });
+    // erase 1 formats the first page; program 8 + 9 = 17 is inside the second record; erase 2 (its compaction) fails
+    b.context.FL = flashObject(b, store, { drop: 17, failErase: 2 });
+    ev(b, `var kv = require("FlashKV").open({addr: 0x10000000, pages: 2, flash: FL}); kv.write("a", "1234");`);
+    assert.throws(() => ev(b, `kv.write("b", "5678")`), /erase failed/);
+    assert.equal(ev(b, `kv.read("b")`), undefined);
+    ev(b, `kv.write("c", "9"); kv.write("b", "again");`);
+    assert.deepEqual(store.violations, [], "nothing programmed twice");
+    b.reset();
+    b.addModule("FlashKV", src("FlashKV.min.js"));
+    b.context.FL = flashObject(b, store);
+    assert.deepEqual(json(b, `(function (kv) { return kv.list().sort().map(function (k) { return kv.read(k); }); })(
+      require("FlashKV").open({addr: 0x10000000, pages: 2, flash: FL}))`), ["1234", "again", "9"]);
+  });
+
+  test("the newest committed page is never the one erased, even when it has the fewest erases", async () => {
+    // 3 pages with headers made by hand: page 0 active (generation 5, 1 erase), pages 1 and 2 older (9 erases)
+    const { crc32 } = await import("../sim/espruino.js");
+    const b = boardWith("FlashKV.min.js");
+    const { PowerCut } = await import("../sim/power-cut.js");
+    const store = new FlashStore({ size: 4096 * 4, pageSize: 4096, base: 0x10000000 });
+    const header = (gen, erases) => {
+      const h = new Uint8Array(new Uint32Array([0x014b46 | (3 << 24), gen, erases, 0]).buffer);
+      new DataView(h.buffer).setUint32(12, crc32(h.subarray(0, 12)), true);
+      return h;
+    };
+    store.bytes.set(header(5, 1), 0);
+    store.bytes.set(header(3, 9), 4096);
+    store.bytes.set(header(4, 9), 8192);
+    const pc = new PowerCut(b, { stores: [store] });
+    b.context.FL = flashObject(b, store);
+    ev(b, `var kv = require("FlashKV").open({addr: 0x10000000, pages: 3, flash: FL}); kv.write("keep", "me");
+      while (kv.end + 12 <= 4096) kv.write("n", "x");`);
+    assert.deepEqual(json(b, `kv.getStats().erases`), [1, 9, 9]);
+    pc.arm({ op: 1, variant: "done" }); // the next write compacts: cut right after its erase
+    ev(b, `kv.write("n", "y")`);
+    assert.equal(pc.cut.kind, "erase");
+    assert.notEqual(pc.cut.page, 0, "not the active page");
+    b.addModule("FlashKV", src("FlashKV.min.js"));
+    b.context.FL = flashObject(b, store);
+    assert.equal(ev(b, `require("FlashKV").open({addr: 0x10000000, pages: 3, flash: FL}).read("keep")`), "me");
+  });
+});
+
 describe("wear", () => {
   test("100 000 updates of one counter on 2 x 2 KB pages: erase counts equal, as the simulator counted; >= 125 updates per erase", () => {
     const s = soak(100000);
