@@ -24,6 +24,7 @@ const output = { intro, outro, format: "cjs", exports: "named", strict: false, e
 const BANNERS = {
   STM32F1Flash: "STM32F1Flash: internal flash of STM32F1 Espruino boards (Espruino Original).",
   STM32F1Bootloader: "STM32F1Bootloader: enter the ST system-memory bootloader of an STM32F1 from JavaScript (experimental).",
+  FlashKV: "FlashKV: power-loss-safe, wear-levelled key-value store in internal flash.",
 };
 
 export default moduleNames().flatMap((name) => [{

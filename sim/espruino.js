@@ -142,6 +142,7 @@ export class EspruinoRuntime {
     this.global = vm.runInContext("globalThis", ctx);
     this.builtinGlobals = new Set(Object.getOwnPropertyNames(this.global));
     this.ram?.contextCreated(this);
+    this.hooks?.newContext(ctx);
   }
 
   /** An Error of the board's realm. */
@@ -152,10 +153,13 @@ export class EspruinoRuntime {
     const rt = this;
     return function (...args) {
       const c = rt.counters;
+      rt.hooks?.beforeNative(name); // sim/power-cut.js: no native call runs while the power is off
       c.nativeCalls++;
       c.calls[name] = (c.calls[name] || 0) + 1;
       rt.chip.clock.advance(rt.callCostUs);
-      return fn.apply(this, args);
+      const r = fn.apply(this, args);
+      rt.hooks?.afterNative(name); // sim/power-cut.js: "cut after native call k"
+      return r;
     };
   }
 
@@ -353,6 +357,7 @@ export class EspruinoRuntime {
       this.evaluateModule(src, name, (e) => { exports = e; });
     } finally {
       this.modules.set(name, exports);
+      this.hooks?.moduleAdded(name, src);
       this.moduleSources.set(name, { kind: typeof src, src: text });
       this.moduleChars += text.length;
       this.ram?.moduleLoaded(name, body, form, exports);
@@ -488,6 +493,7 @@ export class EspruinoRuntime {
    * @param {"command"|"event"} [kind]
    */
   afterRun(kind = "command") {
+    this.hooks?.afterRun(); // sim/power-cut.js: power comes back once the code cut off has unwound
     if (!this.todo.reset && !this.todo.save && !this.todo.load) this.ram?.check(kind);
     while (this.todo.reset || this.todo.save || this.todo.load) {
       const t = this.todo;

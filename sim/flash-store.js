@@ -45,6 +45,7 @@ export class FlashStore {
    * @param {number} value 16-bit data
    */
   program16(offset, value) {
+    if (this.onApply?.("program", offset, value)) return; // sim/power-cut.js: a cut or a weak page decides the cells
     const old = this.read16(offset);
     const v = value === 0 ? 0 : (old & value);
     this.bytes[offset] = v & 0xff;
@@ -57,6 +58,7 @@ export class FlashStore {
    * @param {number} page page index
    */
   erasePage(page) {
+    if (this.onApply?.("erase", page)) return; // sim/power-cut.js
     const start = page * this.pageSize;
     this.bytes.fill(0xff, start, start + this.pageSize);
     this.eraseCounts[page]++;

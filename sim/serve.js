@@ -15,6 +15,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseArgs as parseCommandLine } from "node:util";
 import { fileURLToPath } from "node:url";
 import { createBoard, FIRMWARE } from "./board.js";
+import { PowerCut } from "./power-cut.js";
 import { serveREPL } from "./tcp.js";
 import { hex } from "./format.js";
 
@@ -71,6 +72,7 @@ export async function serve(o) {
     }
   }
   const board = createBoard({ model: o.model, flashImage });
+  new PowerCut(board); // VirtualBoard.cutPower() for board code (examples/demo.js)
   const log = o.quiet ? () => {} : (m) => console.error(`[virtual board] ${m}`);
   /** Write the flash to --flash FILE (whole file replaced at once: a new file renamed over the old one). */
   const saveFlash = () => {

@@ -13,6 +13,8 @@ declare namespace E {
   function toString(...args: any[]): string;
   /** CRC-32 of the bytes of `data` (zlib's), unsigned; missing on SAVE_ON_FLASH builds (2v05+). */
   var CRC32: ((data: any) => number) | undefined;
+  /** Concatenate the arguments' bytes (Strings, Arrays, typed arrays, {data, count}) into a new Uint8Array. */
+  function toUint8Array(...args: any[]): Uint8Array;
 }
 
 interface EspruinoMemory {
@@ -27,3 +29,6 @@ declare const process: {
   memory(gc?: boolean): EspruinoMemory;
   env: { BOARD?: string; VERSION?: string; [key: string]: any };
 };
+
+/** Espruino's require(): a cached module (Modules.addCached), a built-in one, or one saved in Storage. */
+declare function require(name: string): any;

@@ -219,12 +219,13 @@ function sentCodeOf(run) {
   return run.stdout.split("\n").filter((l) => l.startsWith("serial: ---> ")).map((l) => { try { return JSON.parse(l.slice(13)); } catch { return ""; } }).join("");
 }
 
-test("README's Web IDE project-folder route: the .min.js copied as STM32F1Flash.js, re-minified by the IDE's Esprima minifier, runs the demo", async () => {
+test("README's Web IDE project-folder route: each .min.js copied as <Name>.js (STM32F1Flash.js, FlashKV.js), re-minified by the IDE's Esprima minifier, runs the demo", async () => {
   // EspruinoWebIDE js/plugins/project.js finds only "<name>.js"; EspruinoTools plugins/minify.js then minifies it
   // (MODULE_MINIFICATION_LEVEL ESPRIMA, the default) - the CLI runs the same EspruinoTools code
   const project = join(dir, "ide-project", "modules");
   mkdirSync(project, { recursive: true });
-  copyFileSync(join(ROOT, "modules", "STM32F1Flash.min.js"), join(project, "STM32F1Flash.js"));
+  // the demo uses STM32F1Flash and FlashKV: each .min.js copied as <Name>.js
+  for (const name of ["STM32F1Flash", "FlashKV"]) copyFileSync(join(ROOT, "modules", `${name}.min.js`), join(project, `${name}.js`));
   const vb = await startVirtualBoard({ lifetimeS: 60 });
   try {
     const args = cliArgs({ port: vb.url, file: "examples/demo.js", modulesDirs: [project] })

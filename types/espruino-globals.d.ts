@@ -6,6 +6,7 @@
 // ("Uncaught ReferenceError: exports is not defined").
 /// <reference path="../modules/STM32F1Flash.d.ts" />
 /// <reference path="../modules/STM32F1Bootloader.d.ts" />
+/// <reference path="../modules/FlashKV.d.ts" />
 
 /** What `require(name)` returns for the modules known here; any other name gives `any`. */
 interface EspruinoModules {
@@ -13,6 +14,8 @@ interface EspruinoModules {
   STM32F1Flash: typeof import("STM32F1Flash");
   /** This project's module (modules/STM32F1Bootloader.min.js): enter the ST system-memory bootloader. */
   STM32F1Bootloader: typeof import("STM32F1Bootloader");
+  /** This project's module (modules/FlashKV.min.js): a power-loss-safe key-value store in flash. */
+  FlashKV: typeof import("FlashKV");
   /** The built-in Storage library (Espruino src/jswrap_storage.c). */
   Storage: EspruinoStorage;
   /** The built-in Flash library (not on SAVE_ON_FLASH builds). */
