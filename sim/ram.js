@@ -30,7 +30,32 @@
  * position.
  */
 import { DBGMCU_IDCODE, FLASH_START, F_SIZE, SCB_VTOR } from "./chip.js";
-import { Walker, analyseModule, functionVars, layoutFor, moduleVars, nameVars, transientVars } from "./ram-model.js";
+import { Walker, analyseModule, functionVars, layoutFor, moduleVars as modelModuleVars, nameVars,
+  transientVars as modelTransientVars } from "./ram-model.js";
+
+/**
+ * The model's answers for a module load, remembered per process: the same module loaded again under the same
+ * conditions (source, name, form, layout, pretokenise flag, board readings) costs the same, and a board that boots
+ * thousands of times (the power-cut sweep) would otherwise parse and dry-run each module at every boot.
+ */
+const memo = new Map();
+const MEMO_MAX = 256;
+function remember(key, compute) {
+  let v = memo.get(key);
+  if (v === undefined) {
+    if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value);
+    v = compute();
+    memo.set(key, v);
+  }
+  return v;
+}
+const conditions = (o) => JSON.stringify([o.name, o.form, o.layout, !!o.pretokenise, o.readings]);
+/** moduleVars of sim/ram-model.js, remembered. */
+const moduleVars = (source, o) => remember(`m${conditions(o)}\n${source}`, () => modelModuleVars(source, o));
+/** transientVars of sim/ram-model.js, remembered. */
+const transientVars = (name, source, form, layout, o = {}) =>
+  remember(`t${conditions({ name, form, layout, pretokenise: o.pretokenise })}\n${source}`,
+    () => modelTransientVars(name, source, form, layout, o));
 
 /** Commands a board with its memory full still runs (measured on 2v29: reset() does; others are interrupted). */
 const RECOVERY = /^\s*(reset|E\.reboot|load)\(\)\s*;?\s*$/;
