@@ -7,7 +7,7 @@ declare module "FlashKV" {
           length: number;
       } | undefined;
       erasePage(addr: number): any;
-      write(data: Uint8Array, addr: number): any;
+      write(data: Uint8Array, addr: number, opts?: any): any;
       read(length: number, addr: number): Uint8Array;
       getFree?(): {
           addr: number;

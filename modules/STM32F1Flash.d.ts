@@ -17,12 +17,16 @@ declare module "STM32F1Flash" {
       length: number;
       allow?: string;
   }
-  /** Per-call options: each `allow*` flag lets erase/write touch that region. */
+  /** Per-call options: each `allow*` flag lets erase/write touch that region. `erased` (write(data, addr) only): the
+   * caller already knows every target half-word reads 0xFFFF (e.g. a log or store that appends into space it has
+   * checked), so the blank pre-check (two native calls) is skipped; a half-word that is not erased after all is then
+   * refused by the FPEC (PGERR) while the others ARE programmed, and the read-back throws `not erased (PGERR)`. */
   interface Options {
       allowBootloader?: boolean;
       allowFirmware?: boolean;
       allowSavedCode?: boolean;
       allowUndocumented?: boolean;
+      erased?: boolean;
   }
 
   /** A range of flash in bytes, as the built-in Flash module returns it. */
@@ -43,7 +47,8 @@ declare module "STM32F1Flash" {
   function erasePage(addr: number, opts?: Options): boolean;
 
   /** Write the bytes of `data` (a byte 0..255, String, Array of bytes, ArrayBuffer, typed array or DataView) at
-   * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
+   * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF
+   * (checked first, unless `opts.erased`).
    * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
   function write(data: number | string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number, opts?: Options): void;
   /** Write the 32-bit `word` at 4-aligned `addr` (reading 0xFFFFFFFF) as two half-words, low half first, and read it

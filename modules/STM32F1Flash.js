@@ -190,14 +190,15 @@ var AT = (function () {
 })();
 /** The region names ("bootloader", "firmware", "free", "saved code", "undocumented") in address order, or with
  * `option` the options erase/write need in them ("allowBootloader", "allowFirmware", "" for the free region,
- * "allowSavedCode", "allowUndocumented"). Split on each call on purpose: module-level arrays of them would stay in
+ * "allowSavedCode", "allowUndocumented"), followed by "erased", the one per-call option that is not a region's.
+ * Split on each call on purpose: module-level arrays of them would stay in
  * RAM (more than 10 variables each on a 2756-variable Espruino 2v29 build). */
 function regionNames(option) {
-    return (option ? "allowBootloader,allowFirmware,,allowSavedCode,allowUndocumented"
+    return (option ? "allowBootloader,allowFirmware,,allowSavedCode,allowUndocumented,erased"
         : "bootloader,firmware,free,saved code,undocumented").split(",");
 }
 /** Throw unless `opts` is undefined or an object whose keys are option names: per-call options (allowBootloader,
- * allowFirmware, allowSavedCode, allowUndocumented), or with `setup` the names in `settings` (then undefined is
+ * allowFirmware, allowSavedCode, allowUndocumented, erased), or with `setup` the names in `settings` (then undefined is
  * refused too). A misspelt option would otherwise be ignored.
  * @throws Error `<op>: bad options <opts>` or `<op>: unknown option <key>`. */
 function options(op, opts, setup) {
@@ -272,7 +273,8 @@ function erasePage(addr, opts) {
  *    array / DataView (its BYTES are written, not its elements); `addr` any byte address. Odd edges are merged into
  *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
  *    value: an F1 half-word is programmed once per erase, PM0075 FLASH_SR PGERR), checked before anything is
- *    written. One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
+ *    written (two native calls) unless opts.erased says the caller knows it (then a half-word that is not erased
+ *    fails with PGERR after the others were programmed). One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
  *    the bytes are read back and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
  *  - write(byte, addr[, opts]) (built-in Flash form): a number 0..255 first is one byte, as write([byte], addr).
  *    No flash address is below 256, so this cannot be mistaken for the seed form.
@@ -330,7 +332,8 @@ function write(data, addr, opts) {
         image.fill(255);
         image.set(bytes, addr - start);
     }
-    i = diff(start, end - start);
+    // the blank pre-check, unless the caller vouches for it (opts.erased)
+    i = opts && opts.erased ? -1 : diff(start, end - start);
     if (i >= 0)
         throw err(op, "not erased", i);
     operate(op, start, function () {

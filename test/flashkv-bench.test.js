@@ -18,6 +18,11 @@ test("rows for STM32F1Flash and the built-in Flash: writes, read, compaction, op
     assert.equal(get("write that compacts").erases, 1, "one page erase per compaction");
     assert.ok(get("open() of a full store (2").readOnly, "open() leaves flash unchanged");
     assert.ok(get("write of a 500-byte").simulatedMs > 256 * 0.0525, "500 bytes take at least 256 x tPROG");
+    if (flash === "default") {
+      // issue 10 targets, with open()'s default flash object (STM32F1Flash, told the target is erased)
+      assert.ok(get("write of a 32-byte").nativeCalls <= 10, "write of <= 32 bytes: <= 10 native calls");
+      assert.ok(get("open() of a full store, module").nativeCalls <= 4 * 2, "open(): <= 4 native calls per page");
+    }
   }
   assert.ok(results.soak.lifetime >= 2.5e6 && results.soak.value === results.soak.updates);
 });

@@ -318,6 +318,28 @@ for (const build of BUILDS) {
       refuses(board, () => f.write(FREE, 0x01020304), /write 0x802f000: not erased \(PGERR\)/);
     });
 
+    test("write(data, addr, {erased: true}) skips the blank pre-check (2 calls less); PGERR still reported", () => {
+      const { board, f } = boardWith(build);
+      board.resetCounters();
+      f.write("ABCD", FREE);
+      const checked = board.counters.nativeCalls;
+      board.resetCounters();
+      f.write("EFGH", FREE + 4, { erased: true });
+      assert.equal(board.counters.nativeCalls, checked - 2, "no peek8 + E.sum of the target");
+      assert.equal(board.eval("E.toString(peek8(0x0802F000, 8))"), "ABCDEFGH");
+      assertLocked(board);
+      // the caller's promise is wrong: the FPEC refuses the programmed half-words (PGERR), the others ARE written
+      preload(board, FREE + 66, [0x11, 0x22]);
+      assert.throws(() => f.write([1, 2, 3, 4, 5, 6], FREE + 64, { erased: true }), /write 0x802f042: not erased \(PGERR\)/);
+      assert.deepEqual([...board.flash().subarray(FREE + 64 - 0x08000000, FREE + 70 - 0x08000000)], [1, 2, 0x11, 0x22, 5, 6]);
+      assertLocked(board);
+      // without the option the same call is refused before anything is written
+      refuses(board, () => f.write([1, 2], FREE + 66), /write 0x802f042: not erased$/);
+      // the option is checked like the others, and guards still apply
+      refuses(board, () => f.write("x", FREE + 128, { erasd: true }), /write: unknown option erasd/);
+      refuses(board, () => f.write("x", CODE, { erased: true }), /write 0x803b000: inside saved code, needs option allowSavedCode/);
+    });
+
     test("a wrong key sequence locks the FPEC until reset: clear errors, flash untouched, reset recovers", () => {
       const { board, f } = boardWith(build);
       preload(board, FREE, [1]);

@@ -45,7 +45,8 @@ export function erasePage(addr: number, opts?: Options): boolean {
 export { erasePage as erase };
 
 /** Write the bytes of `data` (a byte 0..255, String, Array of bytes, ArrayBuffer, typed array or DataView) at
- * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF.
+ * byte address `addr`, then read them back (built-in Flash form). Every target half-word must read 0xFFFF
+ * (checked first, unless `opts.erased`).
  * @throws Error on bad input, a protected region, a target not erased, PGERR, WRPRTERR or a read-back mismatch. */
 export function write(data: number | string | ArrayLike<number> | ArrayBuffer | ArrayBufferView, addr: number,
   opts?: Options): void;
@@ -58,7 +59,8 @@ export function write(addr: number, word: number, opts?: Options): void;
  *    array / DataView (its BYTES are written, not its elements); `addr` any byte address. Odd edges are merged into
  *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
  *    value: an F1 half-word is programmed once per erase, PM0075 FLASH_SR PGERR), checked before anything is
- *    written. One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
+ *    written (two native calls) unless opts.erased says the caller knows it (then a half-word that is not erased
+ *    fails with PGERR after the others were programmed). One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
  *    the bytes are read back and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
  *  - write(byte, addr[, opts]) (built-in Flash form): a number 0..255 first is one byte, as write([byte], addr).
  *    No flash address is below 256, so this cannot be mistaken for the seed form.
@@ -108,7 +110,8 @@ export function write(data: any, addr: any, opts?: Options): void {
     image.fill(255);
     image.set(bytes, addr - start);
   }
-  i = diff(start, end - start);
+  // the blank pre-check, unless the caller vouches for it (opts.erased)
+  i = opts && opts.erased ? -1 : diff(start, end - start);
   if (i >= 0) throw err(op, "not erased", i);
   operate(op, start, function () {
     return diff(start, end - start, image);

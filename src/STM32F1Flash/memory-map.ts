@@ -9,9 +9,12 @@ import { Addr } from "./registers";
  * erase/write (no `allow`: free for use). */
 export interface Region { name: string; addr: number; length: number; allow?: string }
 
-/** Per-call options: each `allow*` flag lets erase/write touch that region. */
+/** Per-call options: each `allow*` flag lets erase/write touch that region. `erased` (write(data, addr) only): the
+ * caller already knows every target half-word reads 0xFFFF (e.g. a log or store that appends into space it has
+ * checked), so the blank pre-check (two native calls) is skipped; a half-word that is not erased after all is then
+ * refused by the FPEC (PGERR) while the others ARE programmed, and the read-back throws `not erased (PGERR)`. */
 export interface Options { allowBootloader?: boolean; allowFirmware?: boolean; allowSavedCode?: boolean;
-  allowUndocumented?: boolean }
+  allowUndocumented?: boolean; erased?: boolean }
 
 /** The boundaries of the board's memory map, read once when the module loads: region i is [AT[i], AT[i + 1]),
  * for bootloader, firmware, free, saved code and undocumented (0x08040000-0x0805FFFF, on the Espruino Original
@@ -67,15 +70,16 @@ export var AT: number[] = (function () {
 
 /** The region names ("bootloader", "firmware", "free", "saved code", "undocumented") in address order, or with
  * `option` the options erase/write need in them ("allowBootloader", "allowFirmware", "" for the free region,
- * "allowSavedCode", "allowUndocumented"). Split on each call on purpose: module-level arrays of them would stay in
+ * "allowSavedCode", "allowUndocumented"), followed by "erased", the one per-call option that is not a region's.
+ * Split on each call on purpose: module-level arrays of them would stay in
  * RAM (more than 10 variables each on a 2756-variable Espruino 2v29 build). */
 export function regionNames(option?: any): string[] {
-  return (option ? "allowBootloader,allowFirmware,,allowSavedCode,allowUndocumented"
+  return (option ? "allowBootloader,allowFirmware,,allowSavedCode,allowUndocumented,erased"
     : "bootloader,firmware,free,saved code,undocumented").split(",");
 }
 
 /** Throw unless `opts` is undefined or an object whose keys are option names: per-call options (allowBootloader,
- * allowFirmware, allowSavedCode, allowUndocumented), or with `setup` the names in `settings` (then undefined is
+ * allowFirmware, allowSavedCode, allowUndocumented, erased), or with `setup` the names in `settings` (then undefined is
  * refused too). A misspelt option would otherwise be ignored.
  * @throws Error `<op>: bad options <opts>` or `<op>: unknown option <key>`. */
 export function options(op: string, opts: any, setup?: any): void {
