@@ -292,12 +292,16 @@ Store.prototype = {
  * `addr` is the last `pages` pages of flash.getFree()[0], which on Espruino ends where saved code begins
  * (process.memory().flash_code_start), so it stays where it is across reboots of the same firmware.
  * @param o {addr, pages, flash}, all optional: see OpenOptions
- * @throws Error `FlashKV open: <why>` on bad options (`bad addr`: not the start of a flash page; `bad pages`: not
+ * @throws Error `FlashKV open: <why>` on bad options (`unknown option <key>`: not addr, pages or flash; `bad addr`: not the start of a flash page; `bad pages`: not
  *   2..255 equal pages in flash), no E.CRC32 (SAVE_ON_FLASH firmware), or `pages: N` (a store made with N pages). */
 function open(o) {
     var op = "open", f, n, a, p, q, P, k;
     if (typeof (o = o || {}) != "object")
         throw err(op, "bad options");
+    // a misspelt option (`adr`) would otherwise open the store somewhere else
+    for (k in o)
+        if (",addr,pages,flash,".indexOf("," + k + ",") < 0)
+            throw err(op, "unknown option " + k);
     if (!E.CRC32)
         throw err(op, "no E.CRC32");
     f = o.flash || require("STM32F1Flash");

@@ -129,6 +129,8 @@ for (const build of ["FlashKV.js", "FlashKV.min.js"]) {
       const cases = [
         [`require("FlashKV").open(5)`, /^Error: FlashKV open: bad options$/],
         [`require("FlashKV").open("x")`, /bad options/],
+        [`require("FlashKV").open({adr: ${STORE}})`, /^Error: FlashKV open: unknown option adr$/],
+        [`require("FlashKV").open({addr: ${STORE}, page: 2})`, /^Error: FlashKV open: unknown option page$/],
         [`require("FlashKV").open({pages: 1})`, /bad pages/],
         [`require("FlashKV").open({pages: 256})`, /bad pages/],
         [`require("FlashKV").open({pages: 2.5})`, /bad pages/],
