@@ -298,9 +298,10 @@ function open(o) {
     var op = "open", f, n, a, p, q, P, k;
     if (typeof (o = o || {}) != "object")
         throw err(op, "bad options");
-    // a misspelt option (`adr`) would otherwise open the store somewhere else
+    // a misspelt option (`adr`) would otherwise open the store somewhere else. Array indexOf: Espruino 2v29's
+    // String indexOf also matches a needle that runs past the end (",addr,".indexOf(",x,") is 5; sim/string-search.js)
     for (k in o)
-        if (",addr,pages,flash,".indexOf("," + k + ",") < 0)
+        if ("addr,pages,flash".split(",").indexOf(k) < 0)
             throw err(op, "unknown option " + k);
     if (!E.CRC32)
         throw err(op, "no E.CRC32");

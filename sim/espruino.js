@@ -10,6 +10,7 @@
  * Storage files `.varimg`, `.bootcde`, `.bootrst`, `.boot0`-`.boot3`, `.bootPowerOn` of the virtual flash
  * (sim/storage.js); the state image is described in sim/state-image.js.
  */
+import { STRING_SEARCH_2V29, STRING_SEARCH_SAVE_ON_FLASH } from "./string-search.js";
 import vm from "node:vm";
 import { TimerQueue } from "./timers.js";
 import { formatValue } from "./format.js";
@@ -137,6 +138,7 @@ export class EspruinoRuntime {
     this.listeners = {};
     const del = REMOVED_BUILTINS.map(([obj, prop]) => `delete ${obj ?? "globalThis"}.${prop};`).join("");
     vm.runInContext(del, ctx);
+    vm.runInContext(this.features?.saveOnFlash ? STRING_SEARCH_SAVE_ON_FLASH : STRING_SEARCH_2V29, ctx);
     this.installGlobals(ctx);
     /** the global object as the board's code sees it, and the names on it that are not the program's */
     this.global = vm.runInContext("globalThis", ctx);

@@ -286,3 +286,26 @@ describe("reset semantics", () => {
     assert.equal(b.eval("peek32(0x40022010)"), 0, "still unlocked");
   });
 });
+
+describe("String search as Espruino 2v29 (sim/string-search.js)", () => {
+  test("indexOf/includes also match a needle that runs past the end (measured on the real 2v29 for Linux)", () => {
+    const b = createBoard();
+    // [expression, what the real 2v29 interpreter (2756 variables, -m32) printed]
+    const measured = [
+      [`"abc".indexOf("cd")`, 2], [`"abc".indexOf("xyz")`, -1], [`",addr,".indexOf(",bo,")`, 5],
+      [`"hello".indexOf("lox")`, 3], [`"hello".indexOf("lo")`, 3], [`"abc".indexOf("bcd")`, 1],
+      [`"abcdef".indexOf("ef,")`, 4], [`"abcdef".indexOf("zzzzzz")`, -1], [`"abcdef".indexOf("zzzzzzz")`, -1],
+      [`",addr,pages,flash,".indexOf(",bogus,")`, 17],
+      [`"abc".includes("cx")`, true], [`"abc".includes("cd")`, true], [`"abc".includes("x")`, false],
+      [`"abcabc".indexOf("bc", 2)`, 4], [`"abc".indexOf("")`, 0], [`"".indexOf("")`, -1],
+      [`"abc".lastIndexOf("cd")`, -1], [`"abc".indexOf("c", 5)`, -1], [`"ab".indexOf("b", -3)`, 1],
+    ];
+    for (const [expr, value] of measured) assert.equal(b.eval(expr), value, expr);
+  });
+
+  test("a SAVE_ON_FLASH build (medium model) searches correctly and has no String includes", () => {
+    const b = createBoard({ model: "medium" });
+    assert.equal(b.eval(`"abc".indexOf("cd")`), -1);
+    assert.equal(b.eval(`typeof "abc".includes`), "undefined");
+  });
+});

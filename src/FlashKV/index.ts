@@ -52,8 +52,9 @@ export interface FlashKV {
 export function open(o?: OpenOptions): FlashKV {
   var op = "open", f: any, n: any, a: any, p: any, q: any, P: number, k: string;
   if (typeof (o = o || {}) != "object") throw err(op, "bad options");
-  // a misspelt option (`adr`) would otherwise open the store somewhere else
-  for (k in o) if (",addr,pages,flash,".indexOf("," + k + ",") < 0) throw err(op, "unknown option " + k);
+  // a misspelt option (`adr`) would otherwise open the store somewhere else. Array indexOf: Espruino 2v29's
+  // String indexOf also matches a needle that runs past the end (",addr,".indexOf(",x,") is 5; sim/string-search.js)
+  for (k in o) if ("addr,pages,flash".split(",").indexOf(k) < 0) throw err(op, "unknown option " + k);
   if (!(E as any).CRC32) throw err(op, "no E.CRC32");
   f = o.flash || require("STM32F1Flash");
   for (k in { getPage: 0, erasePage: 0, write: 0, read: 0 }) if (!f || typeof f[k] != "function") throw err(op, "bad flash");
