@@ -337,3 +337,11 @@ describe("wear", () => {
     assert.ok(s.updatesPerErase >= 125, `${s.updatesPerErase} updates per erase: 20 000 erases give ${Math.round(s.updatesPerErase * 20000)}`);
   });
 });
+
+test("test-on-linux-espruino/FlashKV-logic.js (run on the real 2v29 built for Linux) passes on the virtual board too", () => {
+  const b = createBoard();
+  b.addModule("FlashKV", src("FlashKV.min.js"));
+  b.eval(readFileSync(new URL("../test-on-linux-espruino/FlashKV-logic.js", import.meta.url), "utf8"));
+  // the same count as on the real interpreter: the workload follows the same path on both
+  assert.equal(b.output.at(-1), "FlashKV logic: PASS 2077 checks");
+});
