@@ -292,8 +292,8 @@ Store.prototype = {
  * `addr` is the last `pages` pages of flash.getFree()[0], which on Espruino ends where saved code begins
  * (process.memory().flash_code_start), so it stays where it is across reboots of the same firmware.
  * @param o {addr, pages, flash}, all optional: see OpenOptions
- * @throws Error `FlashKV open: <why>` on bad options (`unknown option <key>`: not addr, pages or flash; `bad addr`: not the start of a flash page; `bad pages`: not
- *   2..255 equal pages in flash), no E.CRC32 (SAVE_ON_FLASH firmware), or `pages: N` (a store made with N pages). */
+ * @throws Error `FlashKV open: <why>` on bad options (`unknown option <key>`: not addr, pages or flash; `bad addr`:
+ *   not the start of a flash page; `bad pages`: not 2..255 equal pages in flash), no E.CRC32 (SAVE_ON_FLASH firmware), or `pages: N` (a store made with N pages). */
 function open(o) {
     var op = "open", f, n, a, p, q, P, k;
     if (typeof (o = o || {}) != "object")

@@ -60,8 +60,8 @@ export function write(addr: number, word: number, opts?: Options): void;
  *    half-words that are still 0xFFFF; every target half-word must read 0xFFFF (even one that already holds its new
  *    value: an F1 half-word is programmed once per erase, PM0075 FLASH_SR PGERR), checked before anything is
  *    written (two native calls) unless opts.erased says the caller knows it (then a half-word that is not erased
- *    fails with PGERR after the others were programmed). One poke16 programs the whole run (PM0075, Main Flash memory programming: half-words only), then
- *    the bytes are read back and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
+ *    fails with PGERR after the others were programmed). One poke16 programs the whole run (PM0075, Main Flash
+ *    memory programming: half-words only), then the bytes are read back and compared. A write may not cross from bank 1 into bank 2 of an XL-density part.
  *  - write(byte, addr[, opts]) (built-in Flash form): a number 0..255 first is one byte, as write([byte], addr).
  *    No flash address is below 256, so this cannot be mistaken for the seed form.
  *  - write(addr, word[, opts]) (seed form): any other number first is a 4-aligned flash address, and `word` a
