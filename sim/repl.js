@@ -368,7 +368,8 @@ export class REPL {
       failed = true;
       this.print(`Uncaught ${errorText(e)}`);
     }
-    if (!failed && showResult) this.print("=" + formatValue(value));
+    // an empty line (after trimming) executes but prints no result (jsiHandleNewLine: `!isEmpty`)
+    if (!failed && showResult && code !== "") this.print("=" + formatValue(value));
     this.checkReset();
   }
 
